@@ -1,0 +1,81 @@
+"""The `kexie` command. Domain errors become exit codes here and nowhere else."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator.reporters import REPORTERS
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kexie")
+def cli():
+    """杭州市科协专家团队网络服务平台：校验记录、生成网站、出具年度报表。"""
+
+
+def _records_root(paths: tuple[Path, ...], records: Path | None) -> Path:
+    if records:
+        return records
+    for path in paths:
+        for parent in [path.resolve(), *path.resolve().parents]:
+            if parent.name == "records":
+                return parent
+    return Path("records")
+
+
+def _selected(path: str, selection: list[Path]) -> bool:
+    if not selection:
+        return True
+    target = Path(path).resolve()
+    return any(target == s or s in target.parents for s in selection)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--records", type=click.Path(file_okay=False, path_type=Path), help="记录目录（默认 records/）")
+@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="输出格式")
+def validate(paths, records, fmt):
+    """校验记录：YAML 语法 → 字段格式 → 记录间引用 → 政策规则。"""
+    from generator.problems import Report
+    from generator.validate import check_records
+
+    root = _records_root(paths, records)
+    if not root.is_dir():
+        raise click.UsageError(f"找不到记录目录 {root}：请在仓库根目录运行，或用 --records 指定")
+    checked = check_records(root)
+    selection = [p.resolve() for p in paths]
+    report = Report([p for p in checked.report.problems if _selected(p.path, selection)])
+    count = sum(1 for r in checked.records.all() if _selected(r.path, selection))
+    click.echo(REPORTERS[fmt](report, count), nl=False)
+    sys.exit(EXIT_OK if report.ok else EXIT_INVALID)
+
+
+@cli.command("new")
+@click.argument("record_type")
+@click.argument("record_id")
+@click.option("--records", type=click.Path(file_okay=False, path_type=Path), default=Path("records"), show_default=True)
+def new(record_type, record_id, records):
+    """按模板新建一条记录，例如：kexie new expert zhang-wei"""
+    from generator.new_record import NewRecordError, write_new_record
+
+    try:
+        path = write_new_record(records, record_type, record_id)
+    except NewRecordError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"已新建 {path}：请按注释填写，然后运行 kexie validate {path}")
+
+
+def main():
+    try:
+        cli.main(prog_name="kexie", standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Find and parse record files into a RecordSet; every unreadable file becomes a Problem."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.problems import ERROR, Problem
+from generator.yamlload import Document, ParseError, parse
+
+# folder under records/ → record type (= schema name `<type>.schema.json`)
+RECORD_TYPES = {
+    "societies": "society",
+    "experts": "expert",
+    "workstations": "workstation",
+    "projects": "project",
+    "needs": "need",
+    "proposals": "proposal",
+    "policies": "policy",
+    "staff": "staff",
+}
+FOLDERS = {record_type: folder for folder, record_type in RECORD_TYPES.items()}
+STAFF_OWNER = "kexie"  # `owner: kexie` means the association's own staff maintain the record
+
+
+@dataclass
+class Record:
+    type: str
+    id: str  # the file name's stem: the id every reference uses
+    path: str  # as shown to people: relative to the working directory when possible
+    doc: Document
+    mtime_key: str = ""
+
+    @property
+    def data(self) -> dict:
+        return self.doc.data
+
+    def at(self, path, rule, message, severity=ERROR, key=False) -> Problem:
+        line, column = self.doc.where(tuple(path), key=key)
+        return Problem(
+            self.path, line, column, rule, message, severity, ".".join(str(p) for p in path)
+        )
+
+
+@dataclass
+class RecordSet:
+    root: Path
+    by_type: dict[str, dict[str, Record]] = field(default_factory=dict)
+    # records that failed the schema: still reference targets, but their content is not checked
+    # further (later layers may rely on the shapes the schema guarantees)
+    invalid: set = field(default_factory=set)
+
+    def of(self, record_type: str) -> dict[str, Record]:
+        return self.by_type.setdefault(record_type, {})
+
+    def get(self, record_type: str, record_id: str) -> Record | None:
+        return self.by_type.get(record_type, {}).get(record_id)
+
+    def all(self):
+        for record_type in sorted(self.by_type):
+            for record_id in sorted(self.by_type[record_type]):
+                yield self.by_type[record_type][record_id]
+
+    def valid(self, record_type: str | None = None):
+        """Records that passed the schema, of one type or of all, in a stable order."""
+        source = self.all() if record_type is None else (
+            self.of(record_type)[i] for i in sorted(self.of(record_type))
+        )
+        return (r for r in source if (r.type, r.id) not in self.invalid)
+
+    def published_experts(self) -> dict[str, Record]:
+        return {r.id: r for r in self.valid("expert") if r.data["consent"]["publish"] is True}
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path, Path.cwd()).replace(os.sep, "/")
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def iter_files(root: Path):
+    """Every file under root, sorted, with the record type its folder implies (None: misplaced)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        folder = Path(dirpath)
+        relative = folder.relative_to(root).parts
+        record_type = RECORD_TYPES.get(relative[0]) if len(relative) == 1 else None
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            yield folder / name, record_type
+
+
+def load_records(root: Path) -> tuple[RecordSet, list[Problem]]:
+    records = RecordSet(root=root)
+    problems: list[Problem] = []
+    for path, record_type in iter_files(root):
+        shown = display_path(path)
+        if record_type is None or path.suffix != ".yaml":
+            folders = "、".join(f"records/{f}/" for f in RECORD_TYPES)
+            problems.append(
+                Problem(
+                    shown,
+                    0,
+                    0,
+                    "file-location",
+                    f"这里不应有这个文件：记录必须是 {folders} 之一中的 `<编号>.yaml` 文件（扩展名用 .yaml，不用 .yml）",
+                )
+            )
+            continue
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(shown, 0, 0, "file-unreadable", f"无法读取文件：{exc.strerror}"))
+            continue
+        result = parse(raw)
+        if isinstance(result, ParseError):
+            problems.append(Problem(shown, result.line, result.column, result.rule, result.message))
+            continue
+        records.of(record_type)[path.stem] = Record(record_type, path.stem, shown, result)
+    return records, problems
