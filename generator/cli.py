@@ -70,6 +70,35 @@ def new(record_type, record_id, records):
     click.echo(f"已新建 {path}：请按注释填写，然后运行 kexie validate {path}")
 
 
+@cli.command()
+@click.option("--records", type=click.Path(file_okay=False, exists=True, path_type=Path), help="记录目录（默认 records/）")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True, help="输出目录")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=Path("mkdocs.yml"), show_default=True)
+def build(records, out, config_file):
+    """校验记录并生成网站（原子操作：失败时保留旧网站）。"""
+    from generator.build import BuildError, build_site
+
+    try:
+        target = build_site(config_file, out, records)
+    except BuildError as exc:
+        click.echo(str(exc), err=True)
+        click.echo("网站未生成。", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"网站已生成：{target}")
+
+
+@cli.command()
+@click.option("--records", type=click.Path(file_okay=False, exists=True, path_type=Path), help="记录目录（默认 records/）")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=Path("mkdocs.yml"), show_default=True)
+@click.option("--address", "-a", default="127.0.0.1:8000", show_default=True, help="监听地址")
+def serve(records, config_file, address):
+    """本地预览网站；修改记录后自动重新生成并刷新浏览器。"""
+    from generator.build import serve_site
+
+    click.echo(f"预览地址：http://{address}/  （Ctrl+C 退出）")
+    serve_site(config_file, address, records)
+
+
 def main():
     try:
         cli.main(prog_name="kexie", standalone_mode=True)

@@ -1,0 +1,66 @@
+"""`kexie build` and `kexie serve`: MkDocs with our plugin, built atomically.
+
+The site is built into a fresh sibling folder; only a complete build replaces the old one, so a
+failed build never leaves a half-written site behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, MkDocsException
+
+
+class BuildError(Exception):
+    pass
+
+
+def _quiet_mkdocs() -> None:
+    # MkDocs' INFO lines ("Building documentation…") are noise for staff; warnings still show
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+
+
+def _environment(records: Path | None) -> None:
+    if records is not None:
+        os.environ["KEXIE_RECORDS"] = str(records.resolve())
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # no clock time may reach the output
+
+
+def build_site(config_file: Path, out: Path, records: Path | None = None) -> Path:
+    _environment(records)
+    _quiet_mkdocs()
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
+    try:
+        config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        mkdocs_build.build(config)
+    except (MkDocsException, Abort) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(str(exc)) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    staging.chmod(0o755)
+    retired = None
+    if out.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+        os.replace(out, retired / out.name)
+    os.replace(staging, out)
+    if retired:
+        shutil.rmtree(retired, ignore_errors=True)
+    return out
+
+
+def serve_site(config_file: Path, address: str, records: Path | None = None) -> None:
+    from mkdocs.commands.serve import serve
+
+    _environment(records)
+    watch = [str((records or Path("records")).resolve()), str(Path("schemas").resolve())]
+    serve(str(config_file), livereload=True, watch=[w for w in watch if Path(w).exists()], dev_addr=address)

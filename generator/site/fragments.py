@@ -1,0 +1,101 @@
+"""Fragments that fill generated and hand-written pages: name → render(env, context)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from generator.site.opendata import DATASETS
+from generator.site.pages import RECORD_PAGES
+
+
+def _render(template: str, **extra):
+    def render(env, context):
+        values = {**context, **{k: v(context["m"]) if callable(v) else v for k, v in extra.items()}}
+        return env.get_template(f"{template}.html").render(**values)
+
+    return render
+
+
+def _vocabulary(model, name):
+    vocab = model.labels.vocab[name]
+    labels = vocab.get("x-labels", {})
+    return [(value, labels.get(value, value)) for value in vocab["enum"]]
+
+
+def directory_facets(model) -> dict:
+    """Facet values with counts over all published experts, in display order."""
+    counts = {k: Counter() for k in ("discipline", "industry", "society", "district", "honour")}
+    for e in model.experts.values():
+        counts["discipline"].update(code for code, _ in e["disciplines"])
+        counts["industry"].update(e["industries"])
+        counts["society"].update(s["id"] for s in e["societies"])
+        if e["district"]:
+            counts["district"][e["district"]] += 1
+        counts["honour"].update(code for code, _ in e["honours"])
+    society_names = {sid: s["name"] for sid, s in model.societies.items()}
+
+    def rows(name, pairs):
+        return [{"value": v, "label": label, "count": counts[name][v]} for v, label in pairs if counts[name][v]]
+
+    return {
+        "discipline": rows("discipline", [(v, f"{label}（{v}）") for v, label in _vocabulary(model, "discipline")]),
+        "industry": rows("industry", _vocabulary(model, "industry")),
+        "society": rows("society", sorted(society_names.items(), key=lambda kv: kv[1])),
+        "district": rows("district", _vocabulary(model, "district")),
+        "honour": rows("honour", _vocabulary(model, "honour")),
+    }
+
+
+def latest_changes(model, limit=12) -> list[dict]:
+    items = []
+    for attribute, (folder, _template, title_key, kind) in RECORD_PAGES.items():
+        for record in getattr(model, attribute).values():
+            if record["changed"]:
+                items.append(
+                    {"changed": record["changed"], "kind": kind, "title": record[title_key], "url": f"{folder}/{record['id']}/"}
+                )
+    items.sort(key=lambda i: (i["changed"], i["url"]), reverse=True)
+    return items[:limit]
+
+
+def datasets(model) -> list[dict]:
+    return [
+        {"name": name, "title": title, "schema": schema, "count": len(getattr(model, attribute))}
+        for name, (title, schema, attribute, _row) in DATASETS.items()
+    ]
+
+
+FRAGMENTS = {
+    "directory": _render("directory", facets=directory_facets, total=lambda m: len(m.experts)),
+    "societies_index": _render("societies_index"),
+    "workstations_index": _render("workstations_index", kinds=lambda m: _vocabulary(m, "workstation-kind")),
+    "projects_index": _render("projects_index", programmes=lambda m: _vocabulary(m, "programme")),
+    "needs_index": _render("needs_index"),
+    "proposals_index": _render("proposals_index"),
+    "open_data": _render("open_data", datasets=datasets),
+    "home_counts": _render("home_counts"),
+    "home_latest": _render("home_latest", latest=latest_changes),
+}
+
+
+def search_documents(model) -> list[dict]:
+    """What the search index sees of each published expert (the same fields the page shows)."""
+    return [
+        {
+            "id": e["id"],
+            "url": f"experts/{e['id']}/",
+            "name": e["name"],
+            "pinyin": e["pinyin"],
+            "title": e["title"],
+            "affiliation": e["affiliation"],
+            "district": e["district"],
+            "disciplines": [label for _, label in e["disciplines"]],
+            "discipline_codes": [code for code, _ in e["disciplines"]],
+            "industries": e["industries"],
+            "societies": [s["name"] for s in e["societies"]],
+            "society_ids": [s["id"] for s in e["societies"]],
+            "honours": [label for _, label in e["honours"]],
+            "bio": e["bio_text"],
+        }
+        for e in model.experts.values()
+    ]

@@ -1,0 +1,119 @@
+"""The MkDocs plugin: checks the records, then generates every data page of the site.
+
+on_config      check records (same pipeline as `kexie validate`) and build the public model
+on_files       add the list pages and the record-page shell, in memory
+on_page_content fill each generated page (and markers in hand-written pages) with its fragment
+on_post_build  write record pages, open data, search index, schemas and the sitemap
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from generator.records import FOLDERS
+from generator.reporters import format_text
+from generator.site import fragments
+from generator.site.history import last_changed
+from generator.site.model import build_model
+from generator.site.opendata import write_open_data
+from generator.site.pages import LIST_PAGES, RECORD_PAGES, SHELL_CONTENT, SHELL_SRC, SHELL_TITLE, base_for
+from generator.site.record_pages import Shell, ShellError, write_page
+from generator.site.render import make_env
+from generator.site.search_index import build_search_index
+from generator.site.sitemap import write_sitemap
+from generator.validate import check_records
+
+
+class KexieConfig(Config):
+    records = c.Type(str, default="records")
+    repository = c.Type(str, default="https://github.com/hzkx/kexie")
+    branch = c.Type(str, default="main")
+
+
+class Links:
+    """Where a record's "edit" and "request a correction" links point (GitHub's editor and forms)."""
+
+    def __init__(self, repository: str, branch: str):
+        self.repository = repository.rstrip("/")
+        self.branch = branch
+        self.new_need = f"{self.repository}/issues/new?template=need.yml"
+
+    def edit(self, record) -> str:
+        return f"{self.repository}/edit/{self.branch}/{record['source']}"
+
+    def source(self, record) -> str:
+        return f"{self.repository}/blob/{self.branch}/{record['source']}"
+
+    def correction(self, record) -> str:
+        return f"{self.repository}/issues/new?template=correction.yml&record={record['source']}"
+
+
+class KexiePlugin(BasePlugin[KexieConfig]):
+    def on_config(self, config):
+        project = Path(config.config_file_path or ".").resolve().parent
+        root = Path(os.environ.get("KEXIE_RECORDS") or project / self.config.records)
+        if not root.is_dir():
+            raise PluginError(f"找不到记录目录 {root}")
+        checked = check_records(root)
+        if not checked.report.ok:
+            raise PluginError("记录未通过校验，网站未生成：\n" + format_text(checked.report, sum(1 for _ in checked.records.all())))
+        self.schemas_dir = checked.schemas.folder
+        self.model = build_model(checked.records, checked.schemas, last_changed(root))
+        self.env = make_env()
+        self.links = Links(self.config.repository, self.config.branch)
+        self.generated = {}
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        for page in LIST_PAGES:
+            content = f"---\ntitle: {page.title}\n---\n\n# {page.title}\n\n<!-- kexie:{page.fragment} -->\n"
+            files.append(File.generated(config, page.src, content=content))
+        shell = f"---\nsearch:\n  exclude: true\n---\n\n# {SHELL_TITLE}\n\n{SHELL_CONTENT}\n"
+        files.append(File.generated(config, SHELL_SRC, content=shell))
+        self._files = files
+        return files
+
+    def on_page_content(self, html, page, config, files):
+        if "<!-- kexie:" not in html:
+            return html
+        base = base_for(page.url)
+        context = {"m": self.model, "base": base, "links": self.links}
+        for name, render in fragments.FRAGMENTS.items():
+            marker = f"<!-- kexie:{name} -->"
+            if marker in html:
+                html = html.replace(marker, render(self.env, context))
+        return html
+
+    def on_post_build(self, config):
+        site = Path(config.site_dir)
+        shell_dir = site / "_kexie"
+        try:
+            shell = Shell.parse((shell_dir / "shell" / "index.html").read_text(encoding="utf-8"), "_kexie/shell/")
+        except (OSError, ShellError) as exc:
+            raise PluginError(f"记录页面框架生成失败：{exc}") from None
+        shutil.rmtree(shell_dir)
+        context = {"m": self.model, "base": "../../", "links": self.links}
+        sitemap = [
+            (f.url, "") for f in self._files.documentation_pages() if not f.src_uri.startswith("_kexie/")
+        ]
+        for attribute, (folder, template_name, title_key, _kind) in RECORD_PAGES.items():
+            template = self.env.get_template(f"{template_name}.html")
+            for record in getattr(self.model, attribute).values():
+                url = f"{folder}/{record['id']}/"
+                write_page(site, url, shell.render(record[title_key], url, template.render(e=record, **context)))
+                sitemap.append((url, record["changed"]))
+        write_open_data(self.model, site / "api")
+        schemas_out = site / "schemas"
+        schemas_out.mkdir(exist_ok=True)
+        for schema in sorted(self.schemas_dir.glob("*.schema.json")):
+            shutil.copyfile(schema, schemas_out / schema.name)
+        build_search_index(fragments.search_documents(self.model), site / "search")
+        write_sitemap(site, config.site_url or "", sitemap)

@@ -1,0 +1,27 @@
+"""Jinja2 with autoescape for every fragment we render: record text is untrusted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def wan(yuan) -> str:
+    """Integer yuan → 万元 with two decimals, the one way money is shown."""
+    return f"{(yuan or 0) / 10000:,.2f}"
+
+
+def make_env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["wan"] = wan
+    return env
