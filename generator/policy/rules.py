@@ -1,77 +1,29 @@
-"""The rule table: rule id → check. Each check reads its numbers from the project's period."""
+"""The rule table: rule id → check. Each check reads its numbers from the project's period.
+
+One module per rule family; each module's docstring states the exact semantics of its rules.
+A check is `(context, rule_id) -> Iterable[Problem | None]` (None: the period does not declare the
+rule, see PolicyContext.problem). A period file applies exactly the rules it lists under `rules`;
+a rule it lists that is not in this table is reported as policy-rule-unknown.
+"""
 
 from __future__ import annotations
 
-from generator.policy.context import PolicyContext, wan
-
-
-def check_period(context: PolicyContext, rule_id: str):
-    """A project approved outside every period, or under a programme its period lacks."""
-    fallback = context.latest_period
-    for project, period in context.projects():
-        approved = project.data["approved"]
-        if period is None:
-            spans = "、".join(
-                f"{p.id}（{p.data['valid_from']} 至 {p.data['valid_until']}）" for p in context.periods
-            )
-            problem = context.problem(
-                fallback,
-                rule_id,
-                project,
-                ("approved",),
-                f"立项日期 {approved} 不在任何政策期的有效期内（已登记的政策期：{spans}）：请核对立项日期",
-            )
-        elif period.programme(project.data["programme"]) is None:
-            problem = context.problem(
-                period,
-                rule_id,
-                project,
-                ("programme",),
-                f"政策期 {period.id} 没有“{context.label('programme', project.data['programme'])}”这一资助类别：请核对项目类别",
-            )
-        else:
-            continue
-        if problem:
-            yield problem
-
-
-def check_funding_range(context: PolicyContext, rule_id: str):
-    for project, period in context.projects():
-        terms = period and period.programme(project.data["programme"])
-        if not terms:
-            continue
-        name = context.label("programme", project.data["programme"])
-        low, high = terms["min"], terms["max"]
-        allowed = wan(low) if low == high else f"{wan(low)} 至 {wan(high)}"
-        unit = "每年" if terms["per"] == "year" else "每项"
-        entries = project.data["funding"]
-        if terms["per"] == "project":
-            total = sum(entry["amount"] for entry in entries)
-            if entries and not low <= total <= high:
-                problem = context.problem(
-                    period,
-                    rule_id,
-                    project,
-                    ("funding",),
-                    f"{name}{unit}资助 {allowed}，本项目合计 {wan(total)}：请改正金额（以元为单位，例如 5 万元写 50000）",
-                )
-                if problem:
-                    yield problem
-            continue
-        for index, entry in enumerate(entries):
-            if not low <= entry["amount"] <= high:
-                problem = context.problem(
-                    period,
-                    rule_id,
-                    project,
-                    ("funding", index, "amount"),
-                    f"{name}{unit}资助 {allowed}，{entry['year']} 年填的是 {wan(entry['amount'])}：请改正金额（以元为单位，例如 5 万元写 50000）",
-                )
-                if problem:
-                    yield problem
-
+from generator.policy.assessments import check_assessments
+from generator.policy.eligibility import check_agreement, check_grade, check_inspection
+from generator.policy.funding import check_double_funding, check_funding_range, check_funding_years
+from generator.policy.period import check_period
+from generator.policy.sanctions import check_ban, check_refund, check_stop
 
 RULES = {
     "policy-period": check_period,
     "funding-range": check_funding_range,
+    "funding-years": check_funding_years,
+    "eligibility-inspection": check_inspection,
+    "eligibility-grade": check_grade,
+    "eligibility-agreement": check_agreement,
+    "double-funding": check_double_funding,
+    "sanction-ban": check_ban,
+    "sanction-refund": check_refund,
+    "sanction-stop": check_stop,
+    "assessment-missing": check_assessments,
 }
