@@ -5,15 +5,25 @@ from __future__ import annotations
 from collections import Counter
 
 from generator.site.opendata import DATASETS
+from generator.summaries import summarize, target_progress
 from generator.site.pages import RECORD_PAGES
 
 
 def _render(template: str, **extra):
-    def render(env, context):
+    def render(env, context, arg=None):
         values = {**context, **{k: v(context["m"]) if callable(v) else v for k, v in extra.items()}}
         return env.get_template(f"{template}.html").render(**values)
 
     return render
+
+
+def _render_year(env, context, arg=None):
+    summary = summarize(context["m"], int(arg))
+    return env.get_template("funding_year.html").render(s=summary, **context)
+
+
+def _targets(model):
+    return [(policy, target_progress(model, policy)) for _, policy in sorted(model.policies.items())]
 
 
 def _vocabulary(model, name):
@@ -75,6 +85,9 @@ FRAGMENTS = {
     "open_data": _render("open_data", datasets=datasets),
     "home_counts": _render("home_counts"),
     "home_latest": _render("home_latest", latest=latest_changes),
+    "funding": _render("funding", s=summarize),
+    "funding_year": _render_year,
+    "targets": _render("targets", periods=_targets),
 }
 
 

@@ -21,7 +21,13 @@ LIST_PAGES = [
     GeneratedPage("needs/index.md", "企业需求", "needs_index"),
     GeneratedPage("proposals/index.md", "科技工作者建议", "proposals_index"),
     GeneratedPage("open-data.md", "开放数据", "open_data"),
+    GeneratedPage("funding/index.md", "资助经费", "funding"),
+    GeneratedPage("targets.md", "主要目标完成情况", "targets"),
 ]
+
+
+def year_pages(years) -> list[GeneratedPage]:
+    return [GeneratedPage(f"funding/{y}.md", f"{y} 年度资助经费汇总", f"funding_year:{y}") for y in years]
 
 # record pages: model attribute → (url folder, template, title key, record kind in Chinese)
 RECORD_PAGES = {

@@ -9,6 +9,7 @@ on_post_build  write record pages, open data, search index, schemas and the site
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -24,12 +25,16 @@ from generator.site import fragments
 from generator.site.history import last_changed
 from generator.site.model import build_model
 from generator.site.opendata import write_open_data
-from generator.site.pages import LIST_PAGES, RECORD_PAGES, SHELL_CONTENT, SHELL_SRC, SHELL_TITLE, base_for
+from generator.site.pages import LIST_PAGES, year_pages, RECORD_PAGES, SHELL_CONTENT, SHELL_SRC, SHELL_TITLE, base_for
 from generator.site.record_pages import Shell, ShellError, write_page
 from generator.site.render import make_env
 from generator.site.search_index import build_search_index
 from generator.site.sitemap import write_sitemap
+from generator.summaries import funding_years
 from generator.validate import check_records
+
+
+_MARKER = re.compile(r"<!-- kexie:([a-z_]+)(?::([0-9A-Za-z-]+))? -->")
 
 
 class KexieConfig(Config):
@@ -73,7 +78,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        for page in LIST_PAGES:
+        for page in LIST_PAGES + year_pages(funding_years(self.model)):
             content = f"---\ntitle: {page.title}\n---\n\n# {page.title}\n\n<!-- kexie:{page.fragment} -->\n"
             files.append(File.generated(config, page.src, content=content))
         shell = f"---\nsearch:\n  exclude: true\n---\n\n# {SHELL_TITLE}\n\n{SHELL_CONTENT}\n"
@@ -84,13 +89,15 @@ class KexiePlugin(BasePlugin[KexieConfig]):
     def on_page_content(self, html, page, config, files):
         if "<!-- kexie:" not in html:
             return html
-        base = base_for(page.url)
-        context = {"m": self.model, "base": base, "links": self.links}
-        for name, render in fragments.FRAGMENTS.items():
-            marker = f"<!-- kexie:{name} -->"
-            if marker in html:
-                html = html.replace(marker, render(self.env, context))
-        return html
+        context = {"m": self.model, "base": base_for(page.url), "links": self.links}
+
+        def fill(match):
+            name, arg = match.group(1), match.group(2)
+            if name not in fragments.FRAGMENTS:
+                raise PluginError(f"{page.file.src_uri}: 未知的页面片段 kexie:{name}")
+            return fragments.FRAGMENTS[name](self.env, context, arg)
+
+        return _MARKER.sub(fill, html)
 
     def on_post_build(self, config):
         site = Path(config.site_dir)
@@ -102,7 +109,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         shutil.rmtree(shell_dir)
         context = {"m": self.model, "base": "../../", "links": self.links}
         sitemap = [
-            (f.url, "") for f in self._files.documentation_pages() if not f.src_uri.startswith("_kexie/")
+            (f.url.removeprefix("./"), "") for f in self._files.documentation_pages() if not f.src_uri.startswith("_kexie/")
         ]
         for attribute, (folder, template_name, title_key, _kind) in RECORD_PAGES.items():
             template = self.env.get_template(f"{template_name}.html")

@@ -33,7 +33,7 @@
     });
   }
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll("table.kx-sortable"), attach);
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-sort]"), attach);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

@@ -1,0 +1,190 @@
+"""The demo site, built for real from the shipped records, checked page by page."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.sitebuild import REPO, demo_site, make_project, run_kexie
+
+
+def _records(folder: str) -> dict[str, dict]:
+    return {
+        p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in sorted((REPO / "records" / folder).glob("*.yaml"))
+    }
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    return demo_site()
+
+
+def published():
+    return {i: e for i, e in _records("experts").items() if e["consent"]["publish"]}
+
+
+def test_every_published_expert_has_a_page_and_no_one_else(site):
+    experts = _records("experts")
+    pages = {p.name for p in (site / "experts").iterdir() if p.is_dir()}
+    assert pages == set(published())
+    hidden = [e for e in experts.values() if not e["consent"]["publish"]]
+    assert hidden, "the demo data should include experts who did not consent"
+
+
+def test_expert_page_shows_the_record(site):
+    eid, expert = next(iter(sorted(published().items())))
+    page = (site / "experts" / eid / "index.html").read_text(encoding="utf-8")
+    assert f"<title>{expert['name']} - " in page
+    assert f'<h1 id="kx-title">{expert["name"]}</h1>' in page
+    assert html.escape(expert["affiliation"], quote=False) in page
+    assert "请求更正" in page and "编辑此记录" in page
+    assert f"records/experts/{eid}.yaml" in page
+    assert 'rel="canonical" href="https://hzkx.github.io/kexie/experts/' + eid + '/"' in page
+    for membership in expert.get("societies", []):
+        assert f'href="../../societies/{membership["society"]}/"' in page
+
+
+def test_unconsented_experts_appear_nowhere(site):
+    hidden = [e for e in _records("experts").values() if not e["consent"]["publish"]]
+    needles = [e["id"] for e in hidden]
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".json", ".csv", ".xml"}:
+            text = path.read_text(encoding="utf-8")
+            for needle in needles:
+                assert f"experts/{needle}/" not in text and f'"{needle}"' not in text, (path, needle)
+
+
+def test_email_only_with_contact_consent(site):
+    for eid, expert in published().items():
+        page = (site / "experts" / eid / "index.html").read_text(encoding="utf-8")
+        if expert.get("email"):
+            assert (expert["consent"].get("contact") is True) == (f"mailto:{expert['email']}" in page)
+
+
+def test_society_page_has_duties_core_team_and_members(site):
+    sid, society = next(iter(sorted(_records("societies").items())))
+    page = (site / "societies" / sid / "index.html").read_text(encoding="utf-8")
+    for heading in ("主要职责", "核心团队", "主要成员"):
+        assert f">{heading}</h2>" in page
+    for duty in society["duties"]:
+        assert html.escape(duty, quote=False) in page
+    for member in society["core_team"]:
+        assert f'href="../../experts/{member["expert"]}/"' in page
+
+
+def test_open_data_row_counts_equal_published_records(site):
+    expected = {
+        "experts": len(published()),
+        "societies": len(_records("societies")),
+        "workstations": len(_records("workstations")),
+        "projects": len(_records("projects")),
+        "needs": len(_records("needs")),
+        "proposals": len(_records("proposals")),
+    }
+    for name, count in expected.items():
+        rows = json.loads((site / "api" / f"{name}.json").read_text(encoding="utf-8"))
+        assert len(rows) == count, name
+        text = (site / "api" / f"{name}.csv").read_text(encoding="utf-8-sig")
+        assert len(list(csv.DictReader(io.StringIO(text)))) == count, name
+    experts = json.loads((site / "api" / "experts.json").read_text(encoding="utf-8"))
+    assert all("consent" not in row and "owner" not in row for row in experts)
+
+
+def test_directory_facet_counts_match_records(site):
+    page = (site / "experts" / "index.html").read_text(encoding="utf-8")
+    industry_counts = {}
+    for expert in published().values():
+        for industry in expert.get("industries", []):
+            industry_counts[industry] = industry_counts.get(industry, 0) + 1
+    industry, count = sorted(industry_counts.items())[0]
+    assert re.search(re.escape(industry) + r"\D{0,80}" + str(count), page), industry
+
+
+def test_sitemap_lists_record_pages_and_no_shell(site):
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    eid = next(iter(sorted(published())))
+    assert f"/experts/{eid}/</loc>" in sitemap
+    assert "_kexie" not in sitemap
+    assert not (site / "_kexie").exists()
+
+
+def test_pages_are_not_in_a_huge_nav(site):
+    # expert pages stay out of the navigation: an expert page is small whatever the directory size
+    page = site / "experts" / next(iter(sorted(published()))) / "index.html"
+    assert page.stat().st_size < 60_000
+    assert page.read_text(encoding="utf-8").count("md-nav__link") < 40
+
+
+def test_build_is_deterministic(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        result = run_kexie("build", "--out", str(out))
+        assert result.returncode == 0, result.stderr
+    files_a = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert files_a == files_b
+    different = [str(p) for p in files_a if (first / p).read_bytes() != (second / p).read_bytes()]
+    assert different == []
+
+
+BASE = REPO / "tests" / "cases" / "base" / "records"
+
+
+def _hostile_project():
+    project = make_project(BASE, "hostile")
+    society = project / "records" / "societies" / "hz-materials.yaml"
+    text = society.read_text(encoding="utf-8")
+    text = re.sub(r"^name: .*$", "name: <script>alert(1)</script>杭州市材料学会", text, count=1, flags=re.M)
+    society.write_text(text, encoding="utf-8")
+    expert = project / "records" / "experts" / "zhang-wei.yaml"
+    data = expert.read_text(encoding="utf-8")
+    data = re.sub(r"^affiliation: .*$", 'affiliation: "<img src=x onerror=alert(2)>浙江大学"', data, count=1, flags=re.M)
+    data = re.sub(r"^bio: .*$", "", data, flags=re.M)
+    data += 'bio: "<b onclick=alert(3)>粗体</b> [点我](javascript:alert(4)) [主页](https://example.org/a)"\n'
+    expert.write_text(data, encoding="utf-8")
+    return project
+
+
+def test_record_text_is_escaped_everywhere(tmp_path):
+    project = _hostile_project()
+    assert run_kexie("validate", cwd=project).returncode == 0, run_kexie("validate", cwd=project).stdout
+    out = tmp_path / "site"
+    result = run_kexie("build", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    for path in out.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in text, path
+        assert "<img src=x" not in text, path
+        assert "onclick=alert" not in text.replace("&lt;", "<").split("<b onclick")[0], path
+        assert "javascript:alert" not in re.sub(r"\[点我\]\(javascript:alert\(4\)\)", "", text), path
+    society = (out / "societies" / "hz-materials" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;杭州市材料学会" in society
+    expert = (out / "experts" / "zhang-wei" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(2)&gt;浙江大学" in expert
+    assert '<a href="https://example.org/a" rel="nofollow noopener">主页</a>' in expert
+    assert "<b " not in expert
+
+
+def test_invalid_records_refuse_the_build_and_keep_the_old_site(tmp_path):
+    project = make_project(BASE, "broken")
+    out = tmp_path / "site"
+    assert run_kexie("build", "--out", str(out), cwd=project).returncode == 0
+    marker = out / "index.html"
+    before = marker.read_bytes()
+    broken = project / "records" / "experts" / "zhang-wei.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("disciplines:", "disciplines: 999\nx:"), encoding="utf-8")
+    result = run_kexie("build", "--out", str(out), cwd=project)
+    assert result.returncode == 1
+    assert "records/experts/zhang-wei.yaml:" in result.stderr
+    assert "网站未生成" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert marker.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no half-written staging folder left
