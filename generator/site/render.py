@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -17,8 +17,8 @@ def wan(yuan) -> str:
 def make_env() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
+        # optional record fields are simply absent: an absent key renders as nothing
         autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
