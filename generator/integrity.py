@@ -38,7 +38,8 @@ TYPE_ZH = {
     "staff": "工作人员名单",
 }
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# the schema's own date pattern: only dates that pass it can still be impossible (2016-02-30)
+_DATE = re.compile(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 # 18-digit resident ID numbers and mainland mobile numbers must never be published
 _ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{5}(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])")
 _MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
+
+import yaml
 from pathlib import Path
 
 from generator.records import FOLDERS
@@ -18,8 +21,8 @@ class NewRecordError(Exception):
 def write_new_record(records: Path, record_type: str, record_id: str) -> Path:
     if record_type not in FOLDERS:
         raise NewRecordError(f"没有“{record_type}”这种记录类型：可选 {', '.join(sorted(FOLDERS))}")
-    if not _ID.match(record_id):
-        raise NewRecordError(f"编号 `{record_id}` 不合格式：只能用小写字母、数字和连字符，例如 zhang-wei")
+    if not _ID.match(record_id) or not 2 <= len(record_id) <= 64:
+        raise NewRecordError(f"编号 `{record_id}` 不合格式：只能用小写字母、数字和连字符，2 至 64 个字符，例如 zhang-wei")
     path = records / FOLDERS[record_type] / f"{record_id}.yaml"
     if path.exists():
         raise NewRecordError(f"{path} 已存在：换一个编号，或直接编辑该文件")
@@ -37,7 +40,9 @@ def render_skeleton(schemas: SchemaSet, record_type: str, record_id: str) -> str
         f"# {root.get('title', record_type)}：{root.get('description', '')}",
         "# 必填字段已列出；其他可选字段见网站“参与维护”页的字段说明。",
     ]
-    lines += _object_lines(schemas, record_type, (), root, 0, {"id": record_id})
+    # quoted only where YAML would read it as something else (2016, true, null, 017)
+    plain = isinstance(yaml.safe_load(record_id), str)
+    lines += _object_lines(schemas, record_type, (), root, 0, {"id": record_id if plain else json.dumps(record_id)})
     return "\n".join(lines) + "\n"
 
 

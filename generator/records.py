@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.problems import ERROR, Problem
-from generator.yamlload import Document, ParseError, parse
+from generator.yamlload import MAX_BYTES, Document, ParseError, parse
 
 # folder under records/ → record type (= schema name `<type>.schema.json`)
 RECORD_TYPES = {
@@ -70,7 +70,12 @@ class RecordSet:
         return (r for r in source if (r.type, r.id) not in self.invalid)
 
     def published_experts(self) -> dict[str, Record]:
-        return {r.id: r for r in self.valid("expert") if r.data["consent"]["publish"] is True}
+        # judged on the raw data, so an expert with an unrelated schema error is not called unconsented
+        return {
+            r.id: r
+            for r in self.of("expert").values()
+            if isinstance(r.data.get("consent"), dict) and r.data["consent"].get("publish") is True
+        }
 
 
 def display_path(path: Path) -> str:
@@ -93,6 +98,14 @@ def iter_files(root: Path):
             yield folder / name, record_type
 
 
+def _read_bounded(path: Path) -> bytes:
+    """Read at most one byte past the cap: a symlink to /dev/zero or a FIFO cannot hang us."""
+    if path.is_symlink() or not path.is_file():
+        raise OSError(0, "不是普通文件（符号链接、设备或管道）：记录必须是普通的文本文件")
+    with open(path, "rb") as handle:
+        return handle.read(MAX_BYTES + 1)
+
+
 def load_records(root: Path) -> tuple[RecordSet, list[Problem]]:
     records = RecordSet(root=root)
     problems: list[Problem] = []
@@ -111,7 +124,7 @@ def load_records(root: Path) -> tuple[RecordSet, list[Problem]]:
             )
             continue
         try:
-            raw = path.read_bytes()
+            raw = _read_bounded(path)
         except OSError as exc:
             problems.append(Problem(shown, 0, 0, "file-unreadable", f"无法读取文件：{exc.strerror}"))
             continue

@@ -17,6 +17,8 @@ except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
     from yaml import SafeLoader as _Loader
 
 MAX_BYTES = 256 * 1024
+MAX_DEPTH = 32  # our deepest schema nests 4 levels; recursion must stay far from Python's limit
+MAX_ITEMS = 1000  # no record needs longer lists; bounds the cost of schema checks like uniqueItems
 
 Path = tuple  # a path into the data: ("societies", 0, "role")
 
@@ -29,6 +31,8 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:timestamp",
     "tag:yaml.org,2002:map",
     "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:value",  # a plain `=`: YAML 1.1 oddity, kept as text
+    "tag:yaml.org,2002:merge",  # a plain `<<`: kept as text, never merged
 }
 
 
@@ -100,11 +104,23 @@ def parse(raw: bytes) -> Document | ParseError:
         node = yaml.compose(text, Loader=_Loader)
     except _Refused as exc:
         return exc.error
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        return ParseError(
+            "file-encoding",
+            f"第 {line} 行含有不可打印的控制字符（字符编码 {exc.character!r}）：请删除它，通常是从其他软件复制时带入的",
+            line,
+            0,
+        )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "end of stream" in (exc.problem or "") and exc.context_mark:
+            mark = exc.context_mark  # an unclosed quote: point at where it opened
+        at = text[mark.index] if mark and mark.index < len(text) else ""
+        explained = _EXPLAIN["found a tab character"] if at == "\t" else _explain(exc)
         return ParseError(
             "yaml-syntax",
-            f"YAML 语法错误：{_explain(exc)}。请检查缩进（用空格，不要用 Tab）、冒号后的空格和引号是否成对",
+            f"YAML 语法错误：{explained}。请检查缩进（用空格，不要用 Tab）、冒号后的空格和引号是否成对",
             mark.line + 1 if mark else 0,
             mark.column + 1 if mark else 0,
         )
@@ -118,8 +134,9 @@ def parse(raw: bytes) -> Document | ParseError:
     except _Refused as exc:
         return exc.error
     if not isinstance(doc.data, dict):
+        line, column = _pos(node)
         return ParseError(
-            "file-not-mapping", "文件的最外层必须是“字段: 值”的映射，而不是列表或单个值", 1, 1
+            "file-not-mapping", "文件的最外层必须是“字段: 值”的映射，而不是列表或单个值", line, column
         )
     return doc
 
@@ -137,7 +154,15 @@ def _refuse_anchors(text: str) -> None:
 
 _EXPLAIN = {
     "found character '\\t' that cannot start any token": "这里有 Tab 字符，YAML 只能用空格缩进",
-    "mapping values are not allowed here": "这里不能出现“键: 值”，常见原因是冒号后缺空格、缩进不对或值中含有冒号却没加引号",
+    "found a tab character": "这里有 Tab 字符，YAML 只能用空格缩进",
+    "found character that cannot start any token": "这里的字符不能作为值的开头（例如 Tab、` 或 @）：请改用空格缩进，或给整个值加上引号",
+    "mapping values are not allowed": "这里不能出现“键: 值”，常见原因是冒号后缺空格、缩进不对或值中含有冒号却没加引号",
+    "did not find expected ',' or ']'": "方括号 [ ] 没有成对",
+    "did not find expected ',' or '}'": "花括号 { } 没有成对",
+    "expected a single document": "一个文件只能写一条记录，请删除第二个 ---",
+    "but found another document": "一个文件只能写一条记录，请删除第二个 ---",
+    "found unexpected end of stream": "文件意外结束，可能是引号没有成对",
+    "found unexpected end of stream while scanning a quoted scalar": "引号没有成对",
     "could not find expected ':'": "缺少冒号“:”",
     "found unexpected end of stream": "文件意外结束，可能是引号没有成对",
     "did not find expected key": "缩进不一致，找不到应有的字段",
@@ -149,9 +174,9 @@ _EXPLAIN = {
 def _explain(exc: yaml.MarkedYAMLError) -> str:
     problem = (exc.problem or "").strip()
     for english, chinese in _EXPLAIN.items():
-        if problem.startswith(english):
+        if problem.startswith(english) or (exc.context or "").startswith(english):
             return chinese
-    return problem or str(exc)
+    return "格式无法识别（" + " ".join((problem or str(exc)).split()) + "）"
 
 
 def _pos(node) -> tuple[int, int]:
@@ -159,6 +184,10 @@ def _pos(node) -> tuple[int, int]:
 
 
 def _construct(node, path: Path, doc: Document, seen: set):
+    if len(path) > MAX_DEPTH:
+        raise _Refused("yaml-depth", f"嵌套超过 {MAX_DEPTH} 层：记录不需要这么深的结构，请检查缩进", node.start_mark)
+    if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and len(node.value) > MAX_ITEMS:
+        raise _Refused("yaml-size", f"一个列表或映射中有 {len(node.value)} 项，超过上限 {MAX_ITEMS} 项：请检查是否粘贴了多余内容", node.start_mark)
     if id(node) in seen:  # an alias re-used a node: refused (also stops recursion bombs)
         raise _Refused("yaml-alias", "不允许使用 YAML 别名（*）：请把内容直接写出来", node.start_mark)
     seen.add(id(node))
@@ -193,7 +222,7 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
 
 def _scalar(node: yaml.ScalarNode):
     tag, value = node.tag, node.value
-    if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
+    if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"):
         return value  # dates stay text: the schemas check their format
     if tag == "tag:yaml.org,2002:null":
         return None

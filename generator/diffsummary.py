@@ -1,0 +1,408 @@
+"""`kexie diff BASE HEAD`: what changed in records/, in plain Chinese Markdown for a PR comment.
+
+"新增专家 2 名；修改项目 1 个；删除需求 1 条" first, then one line per record naming the fields
+that changed with their schema titles, controlled values with their Chinese labels, money in 万元
+("2016 年经费 +2 万元（5 万元 → 7 万元）"). Record text is untrusted: every value is shortened and
+escaped so it cannot add links, mentions, HTML or headings to the comment.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from generator.ownership import TYPE_ZH, Change, Git, load_data
+from generator.records import RECORD_TYPES
+from generator.schemas import SchemaSet
+
+MEASURE = {"expert": "名", "need": "条", "proposal": "条", "staff": "份"}  # default 个
+TYPE_ORDER = ["society", "expert", "workstation", "project", "need", "proposal", "policy", "staff"]
+NAME_FIELD = {"expert": "name", "society": "name", "workstation": "name"}  # default title
+ACTIONS = ("新增", "修改", "删除")
+MAX_ITEMS = 200
+MAX_VALUE = 40
+MAX_COMMENT = 60000  # GitHub refuses comments over 65536 characters
+
+
+# ---------------------------------------------------------------- Markdown safety
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+
+
+def md_text(value, limit: int = MAX_VALUE) -> str:
+    """Untrusted text as inert inline Markdown: one line, short, no HTML, links or mentions."""
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return _escape(text)
+
+
+def _escape(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return text.replace("@", "@\u200b").replace("://", ":\u200b//")
+
+
+def md_message(text: str, limit: int = 500) -> str:
+    """A validator message: keep its `code` spans, neutralise everything else."""
+    text = " ".join(str(text).split())[:limit]
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # unbalanced backticks: treat all as text
+        return _escape(text)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:  # inside a code span: inert already, but keep it on one line and unmentioned
+            out.append("`" + part.replace("@", "@\u200b") + "`" if part else "")
+        else:
+            out.append(_escape(part))
+    return "".join(out)
+
+
+def code(value) -> str:
+    text = re.sub(r"[`\s]", "", str(value))[:80]
+    return f"`{text}`" if text else "``"
+
+
+# ---------------------------------------------------------------- values
+
+
+def money(yuan) -> str:
+    if not isinstance(yuan, int) or isinstance(yuan, bool):
+        return md_text(yuan)
+    if yuan and yuan % 100 == 0 and abs(yuan) >= 10000:
+        wan = f"{yuan / 10000:.2f}".rstrip("0").rstrip(".")
+        return f"{wan} 万元"
+    return f"{yuan:,} 元"
+
+
+def signed_money(delta: int) -> str:
+    return ("+" if delta > 0 else "-") + money(abs(delta))
+
+
+def _is_money(schema: dict, path) -> bool:
+    return "（元）" in schema.get("title", "") or (path and path[-1] in ("amount", "refund"))
+
+
+def show(value, schema: dict, path=()) -> str:
+    if value is None:
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int) and _is_money(schema, path):
+        return money(value)
+    labels = schema.get("x-labels", {})
+    if isinstance(value, (str, int)) and str(value) in labels:
+        return md_text(f"{value}（{labels[str(value)]}）" if str(value).isdigit() else labels[str(value)])
+    if isinstance(value, list):
+        return "、".join(show(v, schema.get("items", {})) for v in value) or "（空）"
+    if isinstance(value, dict):
+        return "（一组字段）"
+    return md_text(value)
+
+
+def _is_long(value, schema) -> bool:
+    return isinstance(value, str) and (len(value) > MAX_VALUE or "\n" in value or schema.get("maxLength", 0) > 200)
+
+
+# ---------------------------------------------------------------- record diff
+
+
+@dataclass
+class RecordDiff:
+    schemas: SchemaSet
+    type: str
+    notes: list[str] = field(default_factory=list)
+
+    def field(self, path) -> dict:
+        try:
+            return self.schemas.field_schema(self.type, path)
+        except (KeyError, TypeError, IndexError):
+            return {}
+
+    def label(self, path, shown=()) -> str:
+        """Titles of the last two named steps of path, joined: 提出单位·单位名称."""
+        names = []
+        for i, part in enumerate(path):
+            if isinstance(part, int):
+                continue
+            names.append(self.field(path[: i + 1]).get("title") or part)
+        return "·".join(md_text(n) for n in names[-2:])
+
+    def walk(self, old, new, path=(), shown=()):
+        if old == new:
+            return
+        schema = self.field(path)
+        if old is None and isinstance(new, (dict, list)):
+            old = type(new)()
+        elif new is None and isinstance(old, (dict, list)):
+            new = type(old)()
+        if isinstance(old, dict) and isinstance(new, dict):
+            order = list(schema.get("properties", {}))
+            keys = [k for k in order if k in old or k in new] + sorted(
+                (set(old) | set(new)) - set(order), key=str
+            )
+            for key in keys:
+                self.walk(old.get(key), new.get(key), path + (key,), shown + (key,))
+            return
+        if isinstance(old, list) and isinstance(new, list):
+            self.walk_list(old, new, path, shown, schema)
+            return
+        label = self.label(path, shown)
+        if old is None:
+            if _is_long(new, schema):
+                self.notes.append(f"新增{label}")
+            else:
+                self.notes.append(f"新增{label}：{show(new, schema, path)}")
+        elif new is None:
+            self.notes.append(f"删除{label}" + ("" if _is_long(old, schema) else f"（原为 {show(old, schema, path)}）"))
+        elif _is_long(old, schema) or _is_long(new, schema):
+            self.notes.append(f"修改{label}")
+        elif _is_money(schema, path) and isinstance(old, int) and isinstance(new, int):
+            self.notes.append(f"{label} {signed_money(new - old)}（{money(old)} → {money(new)}）")
+        else:
+            self.notes.append(f"{label}：{show(old, schema, path)} → {show(new, schema, path)}")
+
+    def walk_list(self, old: list, new: list, path, shown, schema):
+        label = self.label(path, shown)
+        if self.type == "project" and path == ("funding",):
+            return self.funding(old, new)
+        scalar = all(not isinstance(v, (dict, list)) for v in old + new)
+        item_schema = self.field(path + (0,))
+        if scalar:
+            added = [v for v in new if v not in old]
+            removed = [v for v in old if v not in new]
+            parts = []
+            if added:
+                parts.append("增加 " + "、".join(show(v, item_schema) for v in added[:10]) + ("等" if len(added) > 10 else ""))
+            if removed:
+                parts.append("移除 " + "、".join(show(v, item_schema) for v in removed[:10]) + ("等" if len(removed) > 10 else ""))
+            if not parts:
+                parts.append("调整了顺序")
+            self.notes.append(f"{label}" + "，".join(parts))
+            return
+        key = _list_key(old, new)
+        if key is None:
+            self.notes.append(f"修改{label}")
+            return
+        before = {item[key]: item for item in old}
+        after = {item[key]: item for item in new}
+        for k in [k for k in after if k not in before]:
+            self.notes.append(f"{label}新增{_key_text(key, k)}")
+        for k in [k for k in before if k not in after]:
+            self.notes.append(f"{label}删除{_key_text(key, k)}")
+        for k in [k for k in after if k in before]:
+            sub = RecordDiff(self.schemas, self.type)
+            sub.walk(before[k], after[k], path + (0,), ())
+            for note in sub.notes:
+                self.notes.append(f"{label}（{_key_text(key, k)}）{note}")
+
+    def funding(self, old: list, new: list):
+        def by_year(items):
+            result = {}
+            for item in items:
+                if isinstance(item, dict) and isinstance(item.get("year"), int):
+                    amount = item.get("amount")
+                    result[item["year"]] = result.get(item["year"], 0) + (amount if isinstance(amount, int) else 0)
+            return result
+
+        before, after = by_year(old), by_year(new)
+        for year in sorted(set(before) | set(after)):
+            a, b = before.get(year), after.get(year)
+            if a == b:
+                continue
+            if a is None:
+                self.notes.append(f"新增 {year} 年经费 {money(b)}")
+            elif b is None:
+                self.notes.append(f"删除 {year} 年经费（原为 {money(a)}）")
+            else:
+                self.notes.append(f"{year} 年经费 {signed_money(b - a)}（{money(a)} → {money(b)}）")
+
+
+def _list_key(old: list, new: list):
+    items = old + new
+    if not items or not all(isinstance(i, dict) for i in items):
+        return None
+    for key in ("year", "expert", "society", "programme", "kind", "date"):
+        if all(isinstance(i.get(key), (str, int)) and not isinstance(i.get(key), bool) for i in items):
+            if len({i[key] for i in old}) == len(old) and len({i[key] for i in new}) == len(new):
+                return key
+    return None
+
+
+def _key_text(key: str, value) -> str:
+    if key == "year":
+        return f"{value} 年"
+    return md_text(value)
+
+
+# ---------------------------------------------------------------- whole revisions
+
+
+def record_type(path: str | None) -> str | None:
+    if not path:
+        return None
+    parts = PurePosixPath(path).parts
+    if len(parts) == 3 and parts[0] == "records" and parts[2].endswith(".yaml"):
+        return RECORD_TYPES.get(parts[1])
+    return None
+
+
+def record_name(rtype: str, rid: str, data) -> str:
+    if isinstance(data, dict):
+        if rtype == "expert" and not (isinstance(data.get("consent"), dict) and data["consent"].get("publish") is True):
+            return f"{code(rid)}（未同意公开）"
+        name = data.get(NAME_FIELD.get(rtype, "title"))
+        if isinstance(name, str) and name.strip():
+            return f"“{md_text(name, 30)}”（{code(rid)}）"
+    return code(rid)
+
+
+@dataclass
+class Item:
+    action: str  # 新增 / 修改 / 删除
+    type: str
+    line: str
+
+
+@dataclass
+class Summary:
+    items: list[Item]
+    other_files: list[str]
+
+    def headline(self) -> str:
+        counts: dict[tuple[str, str], int] = {}
+        for item in self.items:
+            counts[(item.action, item.type)] = counts.get((item.action, item.type), 0) + 1
+        parts = []
+        for action in ACTIONS:
+            for rtype in TYPE_ORDER:
+                n = counts.get((action, rtype))
+                if n:
+                    parts.append(f"{action}{TYPE_ZH[rtype]} {n} {MEASURE.get(rtype, '个')}")
+        return "；".join(parts)
+
+    def markdown(self) -> str:
+        lines = ["## 记录变更摘要", ""]
+        if not self.items:
+            lines.append("本次改动没有修改 records/ 中的记录。")
+        else:
+            lines.append(f"**{self.headline()}。**")
+            lines.append("")
+            for item in self.items[:MAX_ITEMS]:
+                lines.append(f"- {item.line}")
+            if len(self.items) > MAX_ITEMS:
+                lines.append(f"- ……另有 {len(self.items) - MAX_ITEMS} 条记录的改动未列出")
+        if self.other_files:
+            shown = "、".join(code(p) for p in self.other_files[:10])
+            more = f" 等 {len(self.other_files)} 个" if len(self.other_files) > 10 else ""
+            lines += ["", f"另有记录以外的文件改动：{shown}{more}（需市科协工作人员审核）。"]
+        return "\n".join(lines) + "\n"
+
+
+def summarize(git: Git, base: str, head: str, schemas: SchemaSet) -> Summary:
+    base_commit, head_commit = git.resolve(base), git.resolve(head)
+    changes = git.changes(base_commit, head_commit)
+    records = [c for c in changes if record_type(c.old) or record_type(c.new)]
+    others = [c.shown for c in changes if c not in records]
+    before = git.read(base_commit, [c.old for c in records if c.old])
+    after = git.read(head_commit, [c.new for c in records if c.new])
+    items = []
+    for change in records:
+        items.append(_describe(change, before, after, schemas))
+    order = {t: i for i, t in enumerate(TYPE_ORDER)}
+    items.sort(key=lambda i: (ACTIONS.index(i.action), order.get(i.type, 99)))
+    return Summary(items, others)
+
+
+def _describe(change: Change, before: dict, after: dict, schemas: SchemaSet) -> Item:
+    old_raw = before.get(change.old) if change.old else None
+    new_raw = after.get(change.new) if change.new else None
+    old, new = load_data(old_raw), load_data(new_raw)
+    old_type, new_type = record_type(change.old), record_type(change.new)
+    rtype = new_type or old_type
+    zh = TYPE_ZH[rtype]
+    if change.new is None:
+        return Item("删除", rtype, f"删除{zh}{record_name(rtype, PurePosixPath(change.old).stem, old)}")
+    rid = PurePosixPath(change.new).stem
+    name = record_name(rtype, rid, new)
+    if new is None:
+        verb = "新增" if change.old is None else "修改"
+        return Item(verb, rtype, f"{verb}{zh}{code(rid)}：文件无法读取（YAML 有误，见下方校验结果）")
+    if change.old is None:
+        return Item("新增", rtype, f"新增{zh}{name}")
+    notes = []
+    if change.old != change.new:
+        old_id = PurePosixPath(change.old).stem
+        moved = f"（原为{TYPE_ZH[old_type]}）" if old_type != new_type else ""
+        notes.append(f"编号由 {code(old_id)} 改为 {code(rid)}{moved}")
+    if old is None:
+        notes.append("原文件无法读取，现已修正")
+    elif old_type == new_type:
+        diff = RecordDiff(schemas, rtype)
+        try:
+            diff.walk(old, new)
+        except Exception:  # noqa: BLE001 - a summary must never crash the PR comment
+            diff.notes = ["内容有修改"]
+        notes += diff.notes
+    if not notes:
+        notes.append("仅调整了格式或注释")
+    shown = notes[:12] + ([f"等 {len(notes)} 处"] if len(notes) > 12 else [])
+    return Item("修改", rtype, f"修改{zh}{name}：" + "；".join(shown))
+
+
+# ---------------------------------------------------------------- PR comment sections
+
+
+def validation_markdown(report: dict) -> str:
+    """The JSON of `kexie validate --format json` as Markdown: errors by file, warnings apart."""
+    problems = report.get("problems", []) if isinstance(report, dict) else []
+    problems = [p for p in problems if isinstance(p, dict)]
+    errors = [p for p in problems if p.get("severity") == "error"]
+    warnings = [p for p in problems if p.get("severity") != "error"]
+    checked = report.get("checked", 0) if isinstance(report, dict) else 0
+    lines = ["## 校验结果", ""]
+    if not errors and not warnings:
+        lines.append(f"✅ 检查了 {checked} 条记录，全部通过。")
+        return "\n".join(lines) + "\n"
+    lines.append(f"检查了 {checked} 条记录：**{len(errors)} 个错误**，{len(warnings)} 个警告。"
+                 + ("有错误时不能合并，请按下面的提示修改。" if errors else ""))
+    for title, group in (("❌ 错误（必须修改）", errors), ("⚠️ 警告（请核实）", warnings)):
+        if not group:
+            continue
+        lines += ["", f"### {title}"]
+        by_file: dict[str, list[dict]] = {}
+        for p in group:
+            by_file.setdefault(str(p.get("path", "")), []).append(p)
+        for path in sorted(by_file):
+            lines += ["", f"**{code(path)}**", ""]
+            for p in by_file[path][:50]:
+                where = f"第 {p['line']} 行：" if isinstance(p.get("line"), int) and p["line"] > 0 else ""
+                lines.append(f"- {where}{md_message(p.get('message', ''))}")
+            if len(by_file[path]) > 50:
+                lines.append(f"- ……另有 {len(by_file[path]) - 50} 条")
+    return "\n".join(lines) + "\n"
+
+
+def text_section(title: str, text: str) -> str:
+    rows = [r for r in text.splitlines() if r.strip()][:100]
+    lines = [f"## {md_text(title, 40)}", ""] + [f"- {md_message(r)}" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def pr_comment(summary_md: str, sections: list[str]) -> str:
+    body = "\n".join([summary_md, *sections])
+    if len(body) > MAX_COMMENT:
+        body = body[:MAX_COMMENT] + "\n\n……（内容过长，已截断；完整结果见 Actions 运行日志）\n"
+    return body
+
+
+def load_report(text: str) -> dict:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {"checked": 0, "problems": [{"path": "（校验）", "line": 0, "severity": "error",
+                                             "message": "校验结果无法读取：请查看 Actions 运行日志"}]}
+    return data if isinstance(data, dict) else {}
