@@ -137,10 +137,10 @@ class Synth:
         self.policy = yaml.safe_load(POLICY.read_text("utf-8"))
         self.prog = {p["programme"]: p for p in self.policy["programmes"]}
         self.start, self.end = (date.fromisoformat(self.policy[k]) for k in ("valid_from", "valid_until"))
-        self.ids, self.recs, self.led = {t: set() for t in TYPES}, {t: [] for t in TYPES}, {}  # led: society id -> count
+        self.ids, self.recs = {t: set() for t in TYPES}, {t: [] for t in TYPES}
+        self.led, self.hosts = {}, set()  # society id -> service workstations it leads; host names in use
         self.surname_weights = [1 / (i + 1) ** 0.8 for i in range(len(SURNAMES))]  # 王李张刘陈 most common
 
-    # ------------------------------------------------------------ helpers
     def k(self, x):  # x scaled from the demo size to the requested number of experts
         return max(1, round(x * self.f))
 
@@ -173,8 +173,6 @@ class Synth:
 
     def eligible(self, soc, prog, applied):
         """Not banned, inspections passed in the years before (every programme here), grade for bases."""
-        if any(b["from"] <= applied <= b["until"] for b in soc.get("bans", [])):
-            return False
         cache, year = soc.setdefault("_eligible", {}), applied.year
         if (prog, year) not in cache:
             rules = self.prog[prog].get("eligibility", {})
@@ -184,7 +182,7 @@ class Synth:
                 grades = [g["grade"] for g in soc["grades"] if g["year"] <= year]
                 ok = bool(grades) and grades[-1] >= rules["min_grade"]  # "3A" < "4A" as strings
             cache[(prog, year)] = ok
-        return cache[(prog, year)]
+        return cache[(prog, year)] and not any(b["from"] <= applied <= b["until"] for b in soc.get("bans", []))
 
     def pick_lead(self, prog, applied, spread=True):
         """An eligible society; with spread, one that leads the fewest service stations and bases so far."""
@@ -231,8 +229,7 @@ class Synth:
 
     def build_experts(self):
         r, socs = self.rng, self.recs["society"]
-        order = r.sample(socs, len(socs))
-        n_acad = max(3, round(self.n * 0.02))
+        order, n_acad = r.sample(socs, len(socs)), max(3, round(self.n * 0.02))  # 2 % CAS and 2 % CAE academicians
         acad = r.sample(range(self.n), 2 * n_acad)
         honour_of = {i: "cas-academician" for i in acad[:n_acad]} | {i: "cae-academician" for i in acad[n_acad:]}
         hidden = set(r.sample([i for i in range(self.n) if i not in honour_of], round(self.n * 0.05)))  # consent.publish false
@@ -293,7 +290,8 @@ class Synth:
                     e["_socs"].append(soc)
                     soc["_pool"].append(e)
                     pool.append(e)
-            core = r.sample(pool, r.randint(3, min(6, len(pool) - 5)))
+            plain = [e for e in pool if e["honours"][:1] in ([], ["overseas-talent"])]  # academicians hold no office
+            core = r.sample(plain, r.randint(3, min(6, len(plain), len(pool) - 5)))
             titles = ["理事长"] + ["副理事长"] * (len(core) - 2) + ["秘书长"]
             members = r.sample([e for e in pool if e not in core], r.randint(5, min(15, len(pool) - len(core))))
             soc["core_team"] = [{"expert": e["id"], "role": t} for e, t in zip(core, titles)]
@@ -316,7 +314,7 @@ class Synth:
                   f"获授权发明专利{r.randint(1, 15)}项，{r.choice(AWARDS)}。")]
         if r.random() < 0.4:
             paras.append("**主要服务方向**\n\n" + "\n".join(f"- {x}" for x in d))
-        paras.append(f"现任{soc['name']}{role}，{r.choice(SERVICE)}。")
+        paras.append(f"{'作为' if role == '会员' else '现任'}{soc['name']}{role}，{r.choice(SERVICE)}。")
         extra = r.sample(EXTRA, len(EXTRA))
         while extra and (sum("\u4e00" <= ch <= "\u9fff" for ch in "".join(paras)) < 150 or r.random() < 0.3):
             paras.insert(2, extra.pop())
@@ -325,7 +323,9 @@ class Synth:
     # ------------------------------------------------------------ workstations and projects
     def add_workstation(self, kind, established, lead, htype, industry, experts, **extra):
         place, district = self.place(established)
-        host, parts = self.host(htype, industry, place, district)
+        candidates = (self.host(htype, industry, place, district) for _ in range(20))  # one workstation per host
+        host, parts = next((h for h in candidates if h[0] not in self.hosts), None) or self.host(htype, industry, place, district)
+        self.hosts.add(host)
         name, prefix = {"academician-city": (f"{host}院士专家工作站", "ysz"),
                         "academician-provincial": (f"{host}省级院士工作站", "sysz"),
                         "overseas-base": (f"{host}海智基地工作站", "hzjd"),
