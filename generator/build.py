@@ -32,9 +32,29 @@ def _environment(records: Path | None) -> None:
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # no clock time may reach the output
 
 
+class _Collect(logging.Handler):
+    """MkDocs logs a plugin's error and then raises a bare Abort: keep the message for the user."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())
+
+
 def build_site(config_file: Path, out: Path, records: Path | None = None) -> Path:
     _environment(records)
     _quiet_mkdocs()
+    collected = _Collect()
+    logging.getLogger("mkdocs").addHandler(collected)
+    try:
+        return _build(config_file, out, collected)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(collected)
+
+
+def _build(config_file: Path, out: Path, collected: _Collect) -> Path:
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
@@ -43,7 +63,8 @@ def build_site(config_file: Path, out: Path, records: Path | None = None) -> Pat
         mkdocs_build.build(config)
     except (MkDocsException, Abort) as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError(str(exc)) from None
+        details = [m for m in collected.messages if m.strip()]
+        raise BuildError("\n".join(details) if details else str(exc)) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -132,6 +132,11 @@ def report(year, records, out, config_file):
         click.echo(f"已生成 {path}")
 
 
+from generator.cli_contrib import register  # noqa: E402 - codeowners, check-ownership, diff, need-from-issue
+
+register(cli)
+
+
 def main():
     try:
         cli.main(prog_name="kexie", standalone_mode=True)

@@ -115,6 +115,7 @@ class RecordDiff:
     schemas: SchemaSet
     type: str
     notes: list[str] = field(default_factory=list)
+    start: int = 0  # path steps before this are named by the caller (a list item's key)
 
     def field(self, path) -> dict:
         try:
@@ -126,7 +127,7 @@ class RecordDiff:
         """Titles of the last two named steps of path, joined: 提出单位·单位名称."""
         names = []
         for i, part in enumerate(path):
-            if isinstance(part, int):
+            if isinstance(part, int) or i < self.start:
                 continue
             names.append(self.field(path[: i + 1]).get("title") or part)
         return "·".join(md_text(n) for n in names[-2:])
@@ -194,7 +195,7 @@ class RecordDiff:
         for k in [k for k in before if k not in after]:
             self.notes.append(f"{label}删除{_key_text(key, k)}")
         for k in [k for k in after if k in before]:
-            sub = RecordDiff(self.schemas, self.type)
+            sub = RecordDiff(self.schemas, self.type, start=len(path) + 1)
             sub.walk(before[k], after[k], path + (0,), ())
             for note in sub.notes:
                 self.notes.append(f"{label}（{_key_text(key, k)}）{note}")

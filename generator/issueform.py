@@ -47,10 +47,6 @@ class Parsed:
     problems: list[str] = field(default_factory=list)
 
 
-def vocab(schemas: SchemaSet) -> dict:
-    return schemas.vocab
-
-
 def current_districts(schemas: SchemaSet) -> list[str]:
     """Districts that exist today (the form offers only these)."""
     district = schemas.vocab["district"]

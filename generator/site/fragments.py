@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from generator.site.field_reference import field_reference
 from generator.site.opendata import DATASETS
 from generator.summaries import summarize, target_progress
 from generator.site.pages import RECORD_PAGES
@@ -75,6 +76,11 @@ def datasets(model) -> list[dict]:
     ]
 
 
+def _contributing(env, context, arg=None):
+    types = field_reference(context["schemas_dir"])
+    return env.get_template("contributing.html").render(types=types, repo_url=context["links"].repository, **context)
+
+
 FRAGMENTS = {
     "directory": _render("directory", facets=directory_facets, total=lambda m: len(m.experts)),
     "societies_index": _render("societies_index"),
@@ -88,6 +94,7 @@ FRAGMENTS = {
     "funding": _render("funding", s=summarize),
     "funding_year": _render_year,
     "targets": _render("targets", periods=_targets),
+    "contributing": _contributing,
 }
 
 

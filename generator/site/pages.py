@@ -23,6 +23,7 @@ LIST_PAGES = [
     GeneratedPage("open-data.md", "开放数据", "open_data"),
     GeneratedPage("funding/index.md", "资助经费", "funding"),
     GeneratedPage("targets.md", "主要目标完成情况", "targets"),
+    GeneratedPage("contributing.md", "参与维护", "contributing"),
 ]
 
 

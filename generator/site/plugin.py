@@ -89,7 +89,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
     def on_page_content(self, html, page, config, files):
         if "<!-- kexie:" not in html:
             return html
-        context = {"m": self.model, "base": base_for(page.url), "links": self.links}
+        context = {"m": self.model, "base": base_for(page.url), "links": self.links, "schemas_dir": self.schemas_dir}
 
         def fill(match):
             name, arg = match.group(1), match.group(2)

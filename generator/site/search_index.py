@@ -370,7 +370,7 @@ def _build(experts: list[dict], out_dir: Path, shard_bytes: int, card_block: int
     del post
 
     # shards: every key in the shard crc32(key) % S; a key too large to share one gets its own file
-    big_limit = max(1024, shard_bytes // 4)
+    big_limit = max(16, shard_bytes // 4)
     small_total = sum(3 * len(k) + len(p) + 6 for k, p in postings.items() if len(p) <= big_limit)
     shards = max(1, math.ceil(small_total / shard_bytes))
     shard_maps: list[dict[str, str]] = [dict() for _ in range(shards)]
@@ -559,6 +559,8 @@ class IndexReader:
         segments = parse_query(q)
         if segments is None:
             return None
+        if not segments:
+            return []
         scores: dict[int, int] | None = None
         for seg in segments:
             if seg[0] == "name":

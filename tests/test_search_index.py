@@ -1,0 +1,494 @@
+"""The directory's search index (generator/site/search_index.py) and its browser twin (directory.js).
+
+Every query class of the issue must find exactly what a plain substring scan finds (search_index.Oracle):
+2-character words, 3-character words that must not match their two halves apart (科学院), full names,
+given names, surnames (name only), pinyin joined / spaced / initials, latin words, AND of terms.
+The browser tests run directory.js in Debian's Chromium on the same files and require the very
+same answers as the Python reader, then drive the page (typing, facets, URL state, hostile text).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import random
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from generator.site.search_index import (
+    IndexReader,
+    Oracle,
+    build_search_index,
+    decode_numbers,
+    enc,
+    parse_query,
+    pinyin_syllables,
+    query_index,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+HOSTILE_TITLE = "<script>alert(1)</script>"
+HOSTILE_AFFILIATION = '"><img src=x onerror=alert(2)>单位'
+
+
+def expert(eid, name, pinyin, *, title="教授", affiliation="", district="", disciplines=(), codes=(),
+           industries=(), societies=(), society_ids=(), honours=(), bio="", url=None):
+    return {
+        "id": eid,
+        "url": url if url is not None else f"experts/{eid}/",
+        "name": name,
+        "pinyin": pinyin,
+        "title": title,
+        "affiliation": affiliation,
+        "district": district,
+        "disciplines": list(disciplines),
+        "discipline_codes": list(codes),
+        "industries": list(industries),
+        "societies": list(societies),
+        "society_ids": list(society_ids),
+        "honours": list(honours),
+        "bio": bio,
+    }
+
+
+EXPERTS = [
+    expert("zhang-wei", "张伟", "Zhang Wei", affiliation="浙江大学材料科学与工程学院", district="西湖区",
+           disciplines=["材料科学"], codes=["430"], industries=["先进装备制造"],
+           societies=["杭州市材料学会"], society_ids=["hz-cailiao"], bio="长期从事高分子材料研究。"),
+    expert("zhang-weiming", "张伟明", "Zhang Weiming", title="副教授", affiliation="杭州电子科技大学计算机学院",
+           district="滨江区", disciplines=["计算机科学技术"], codes=["520"], industries=["信息软件"],
+           bio="从事人工智能与5G通信研究，担任《计算机学报》编委。"),
+    expert("wang-jianguo", "王建国", "Wang Jianguo", title="研究员", affiliation="中国科学院大学",
+           disciplines=["物理学"], codes=["140"], honours=["中国科学院院士"], bio="中国科学院院士，研究凝聚态物理。"),
+    expert("ouyang-xiu", "欧阳修", "Ouyang Xiu", affiliation="浙江工业大学化学工程学院", district="下城区",
+           disciplines=["化学工程"], codes=["530"], industries=["节能环保"],
+           societies=["杭州市材料学会"], society_ids=["hz-cailiao"], bio="科学研究与学院建设并重。"),
+    expert("shan-wei", "单伟", "Shan Wei", title="主任医师", affiliation="杭州城东医院心血管内科", district="西湖区",
+           disciplines=["临床医学"], codes=["320"], industries=["医疗卫生"], bio="擅长心血管疾病诊治，张伟教授的合作者。"),
+    expert("lv-yiming", "吕一鸣", "Lü Yiming", title="高级工程师", affiliation="杭州华腾信息技术有限公司",
+           district="余杭区", disciplines=["电子与通信技术"], codes=["510"], industries=["信息软件"],
+           bio="ＡＩ芯片与ＩＥＥＥ标准研究（全角字母）。"),
+    expert("xie-e", "谢娥", "Xie E", title=HOSTILE_TITLE, affiliation=HOSTILE_AFFILIATION, district="拱墅区",
+           disciplines=["法学"], codes=["820"], bio="<b>粗体</b>与</script>闭合标签 javascript:alert(3)"),
+    expert("dilireba", "迪丽热巴·迪力木拉提", "Dilireba Dilimulati", title="讲师", affiliation="新疆大学生命科学学院",
+           disciplines=["生物学"], codes=["180"], bio="研究干旱区植物。"),
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("idx") / "search"
+    build_search_index(EXPERTS, out)
+    return out
+
+
+def ids(out: Path, q: str) -> list[str]:
+    return query_index(out, q)
+
+
+# ---------------------------------------------------------------- query classes
+
+EXACT = {
+    # two characters, anywhere in the text fields
+    "材料": ["zhang-wei", "ouyang-xiu"],  # affiliation/discipline/bio; a society name
+    "编委": ["zhang-weiming"],
+    "西湖": ["shan-wei", "zhang-wei"],  # district; same score → directory (pinyin) order
+    # three characters: 科学 … 学院 apart (欧阳修's bio, 生命科学学院) is not 科学院
+    "科学院": ["wang-jianguo"],
+    "中国科学院院士": ["wang-jianguo"],
+    # full name, also inside a longer name and in a bio; exact names rank first
+    "张伟": ["zhang-wei", "zhang-weiming", "shan-wei"],
+    "王建国": ["wang-jianguo"],
+    "迪丽热巴": ["dilireba"],
+    "迪丽热巴·迪力木拉提": ["dilireba"],
+    # a given name alone
+    "伟明": ["zhang-weiming"],
+    "建国": ["wang-jianguo"],
+    # one character: the name only (单伟's bio mentions 张伟, 心血管 has no name 心)
+    "张": ["zhang-wei", "zhang-weiming"],
+    "伟": ["shan-wei", "zhang-wei", "zhang-weiming"],  # same position in the name → pinyin order
+    "心": [],
+    "擅": [],
+    # pinyin: joined, spaced, initials, prefixes; a polyphonic surname as the record spells it
+    "zhangwei": ["zhang-wei", "zhang-weiming"],
+    "zhang wei": ["zhang-wei", "zhang-weiming"],
+    "Zhang Wei": ["zhang-wei", "zhang-weiming"],
+    "zw": ["zhang-wei", "zhang-weiming"],
+    "zwm": ["zhang-weiming"],
+    "zhangweiming": ["zhang-weiming"],
+    "shanwei": ["shan-wei"],
+    "danwei": [],
+    "lvyiming": ["lv-yiming"],
+    "lü": ["lv-yiming"],
+    "lym": ["lv-yiming"],
+    "oyx": ["ouyang-xiu"],
+    "ouyang": ["ouyang-xiu"],
+    "ＺＷ": ["zhang-wei", "zhang-weiming"],
+    # latin words of the text (full-width in the record, half-width in the query and vice versa)
+    "ai": ["lv-yiming"],
+    "ＩＥＥＥ": ["lv-yiming"],
+    "5g": ["zhang-weiming"],
+    "script": ["xie-e"],
+    # several terms: all must match; never an OR of characters
+    "材料 浙江大学": ["zhang-wei"],
+    "张 副教授": ["zhang-weiming"],
+    "张伟 心血管": ["shan-wei"],
+    "西湖 zw": ["zhang-wei"],
+    "科学 学院": ["wang-jianguo", "zhang-wei", "dilireba", "zhang-weiming", "ouyang-xiu"],  # 科学院 has both
+    # field boundaries are separators: 张伟's name + title 教授 is not 伟教 (单伟's bio has it)
+    "伟教": ["shan-wei"],
+    "明副": [],
+    "学院中": [],
+    # nothing searchable / nothing found
+    "··": [],
+    "不存在的词": [],
+}
+
+
+@pytest.mark.parametrize("q, expected", list(EXACT.items()), ids=list(EXACT))
+def test_query_finds_exactly_the_expected_experts(index, q, expected):
+    found = ids(index, q)
+    assert found == expected
+    assert set(found) == Oracle(EXPERTS).ids(q)
+
+
+def test_empty_query_lists_everyone_in_pinyin_order(index):
+    assert ids(index, "") == ids(index, "   ") == [
+        "dilireba", "lv-yiming", "ouyang-xiu", "shan-wei", "wang-jianguo", "xie-e", "zhang-wei", "zhang-weiming"
+    ]
+
+
+def test_query_never_becomes_an_or_of_characters():
+    assert parse_query("科学院") == [("text", "科学院")]
+    assert parse_query("张 伟明") == [("name", "张"), ("text", "伟明")]
+    assert parse_query("zhang wei") == [("latin", "zhangwei", ("zhang", "wei"))]
+    assert parse_query("  ") is None
+    assert parse_query("··") == []
+
+
+def test_pinyin_syllables_follow_the_characters():
+    assert pinyin_syllables("张晓明", "Zhang Xiaoming") == ["zhang", "xiao", "ming"]
+    assert pinyin_syllables("单伟", "Shan Wei") == ["shan", "wei"]
+    assert pinyin_syllables("吕一鸣", "Lü Yiming") == ["lv", "yi", "ming"]
+    assert pinyin_syllables("欧阳修", "Ouyang Xiu") == ["ou", "yang", "xiu"]
+    assert pinyin_syllables("曾西安", "Zeng Xian") == ["zeng", "xi", "an"]
+    # a spelling that is not a reading of the characters is still cut into syllables
+    assert pinyin_syllables("张晓明", "Chang Hsiaoming") == ["chang", "hsiaoming"] or len(
+        pinyin_syllables("张晓明", "Chang Hsiaoming")
+    ) >= 2
+
+
+def test_number_code_round_trips():
+    values = [0, 1, 31, 32, 1023, 1024, 32767, 32768, 10**6, 2**31]
+    assert decode_numbers("".join(enc(v) for v in values)) == values
+
+
+# ---------------------------------------------------------------- files
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_build_is_deterministic_and_order_independent(tmp_path):
+    shuffled = EXPERTS[:]
+    random.Random(3).shuffle(shuffled)
+    a = build_search_index(EXPERTS, tmp_path / "a")
+    b = build_search_index(shuffled, tmp_path / "b")
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    assert a["files"] == len(_files(tmp_path / "a")) and a["bytes"] == sum(map(len, _files(tmp_path / "a").values()))
+    assert a["docs"] == len(EXPERTS)
+    manifest = json.loads((tmp_path / "a" / "manifest.json").read_text("utf-8"))
+    assert manifest["version"] == 1 and manifest["docs"] == len(EXPERTS)
+    assert not any(k in json.dumps(manifest) for k in ("time", "date", "built"))
+
+
+def test_small_shards_and_own_files_give_the_same_answers(tmp_path, index):
+    small = tmp_path / "small"
+    stats = build_search_index(EXPERTS, small, shard_bytes=64, card_block=3)
+    assert stats["shards"] > 1 and stats["big_keys"] > 0 and any((small / "x").iterdir())
+    for q in EXACT:
+        assert ids(small, q) == ids(index, q), q
+    # rebuilding into the same folder with larger shards leaves no stale file behind
+    build_search_index(EXPERTS, small)
+    build_search_index(EXPERTS, tmp_path / "fresh")
+    assert _files(small) == _files(tmp_path / "fresh")
+
+
+def test_hostile_text_is_stored_as_data(index):
+    cards = [row for p in sorted((index / "c").glob("*.json")) for row in json.loads(p.read_text("utf-8"))]
+    row = next(r for r in cards if r[0] == "xie-e")
+    assert row[3] == HOSTILE_TITLE and row[4] == HOSTILE_AFFILIATION  # as written, not escaped or stripped
+    assert ids(index, "alert") == ["xie-e"]
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "https://evil.example/", "//evil.example/", "/abs/"])
+def test_urls_must_be_site_relative(tmp_path, url):
+    with pytest.raises(ValueError):
+        build_search_index([expert("x-y", "徐一", "Xu Yi", url=url)], tmp_path / "s")
+
+
+def test_duplicate_ids_are_refused(tmp_path):
+    with pytest.raises(ValueError):
+        build_search_index([EXPERTS[0], EXPERTS[0]], tmp_path / "s")
+
+
+def test_facets_combine_or_within_and_across_groups(index):
+    reader = IndexReader(index)
+    res = reader.search("", {"district": ["西湖区", "滨江区"]})
+    assert sorted(c["id"] for c in res["cards"]) == ["shan-wei", "zhang-wei", "zhang-weiming"]
+    res = reader.search("", {"district": ["西湖区", "滨江区"], "industry": ["信息软件"]})
+    assert [c["id"] for c in res["cards"]] == ["zhang-weiming"]
+    # counts of a group ignore that group's own selection, and follow the query and other groups
+    assert res["facets"]["district"]["余杭区"] == 1  # 吕一鸣: 信息软件 in 余杭区
+    assert res["facets"]["industry"]["医疗卫生"] == 1  # 单伟 in 西湖区
+    res = reader.search("材料", {})
+    assert res["facets"]["society"] == {"hz-cailiao": 2}
+    assert res["cards"][0]["url"] == "experts/zhang-wei/"
+
+
+def test_pages(index):
+    reader = IndexReader(index)
+    first = reader.search("", {}, page=1, page_size=3)
+    last = reader.search("", {}, page=99, page_size=3)
+    assert (first["pages"], last["page"], len(last["cards"])) == (3, 3, 2)
+
+
+# ---------------------------------------------------------------- the browser: directory.js
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾单吕"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰萍红建文辉力鹏宇浩凯俊峰晨燕"
+WORDS = ["材料", "科学院", "研究员", "集成电路", "人工智能", "生物医药", "学院", "工程", "浙江大学", "编委",
+         "5G", "AI", "中国工程院院士", "杭州", "技术服务", "专利", "研究所", "信息", "医学", "制造"]
+DISTRICTS = ["西湖区", "滨江区", "余杭区", "萧山区", ""]
+INDUSTRIES = ["生物医药", "信息软件", "先进装备制造", "新能源"]
+
+
+def generated(n=240, seed=5) -> list[dict]:
+    from pypinyin import lazy_pinyin
+
+    r = random.Random(seed)
+    out = []
+    for i in range(n):
+        name = r.choice(SURNAMES) + "".join(r.choice(GIVEN) for _ in range(r.choice((1, 2))))
+        syl = lazy_pinyin(name, v_to_u=True)
+        bio = "，".join("".join(r.choice(WORDS) for _ in range(r.randint(2, 4))) for _ in range(6)) + "。"
+        out.append(expert(
+            f"g{i}", name, f"{syl[0].capitalize()} {''.join(syl[1:]).capitalize()}",
+            affiliation=r.choice(["浙江大学", "中国科学院大学", "杭州电子科技大学"]) + r.choice(["材料学院", "医学院", "研究所"]),
+            district=r.choice(DISTRICTS), disciplines=["材料科学"], codes=[r.choice(["430", "520", "320"])],
+            industries=r.sample(INDUSTRIES, r.randint(0, 2)), bio=bio,
+            honours=["中国工程院院士"] if r.random() < 0.05 else [],
+        ))
+    return out
+
+
+def _queries(experts: list[dict]) -> list[str]:
+    r = random.Random(9)
+    sample = r.sample(experts, 20)
+    qs = list(EXACT) + WORDS + ["", "zh", "z", "w l", "材", "研究员 浙江"]
+    qs += [e["name"] for e in sample] + [e["name"][0] for e in sample] + [e["name"][1:] for e in sample]
+    for e in sample:
+        syl = pinyin_syllables(e["name"], e["pinyin"])
+        qs += ["".join(syl), " ".join(syl), "".join(s[0] for s in syl)]
+    return qs
+
+
+def _chromium() -> str:
+    path = os.environ.get("KEXIE_CHROMIUM", "/usr/bin/chromium")
+    if not Path(path).exists():
+        pytest.skip(f"no Chromium at {path} (apt-get install chromium)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        pytest.skip("playwright is not installed")
+    return path
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A tiny site: experts/index.html with the directory fragment, assets and search/ — served over HTTP."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    site = tmp_path_factory.mktemp("site")
+    experts = EXPERTS + generated()
+    stats = build_search_index(experts, site / "search", shard_bytes=2048)  # several shards and own files
+    assert stats["shards"] > 1 and stats["big_keys"] > 0
+    env = Environment(
+        loader=FileSystemLoader(REPO / "generator" / "site" / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+    reader = IndexReader(site / "search")
+    counts = reader.search("")["facets"]
+    facets = {
+        group: [{"value": v, "label": v, "count": c} for v, c in sorted(values.items()) if c]
+        for group, values in counts.items()
+    }
+    fragment = env.get_template("directory.html").render(base="../", total=len(experts), facets=facets)
+    (site / "assets").mkdir()
+    shutil.copy(REPO / "site_src/assets/javascripts/directory.js", site / "assets/directory.js")
+    shutil.copy(REPO / "site_src/assets/stylesheets/directory.css", site / "assets/directory.css")
+    (site / "experts").mkdir()
+    (site / "experts/index.html").write_text(
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="icon" href="data:,"><link rel="stylesheet" href="../assets/directory.css"><title>专家名录</title></head>'
+        f'<body><div class="md-typeset">{fragment}</div>'
+        '<script src="../assets/directory.js"></script></body></html>',
+        "utf-8",
+    )
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"url": f"http://127.0.0.1:{server.server_address[1]}/experts/", "site": site, "experts": experts}
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    path = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run"],
+        )
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, served):
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
+    pg = context.new_page()
+    problems = []
+    pg.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    pg.on("pageerror", lambda e: problems.append(f"pageerror: {e}"))
+    pg.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+    pg.problems = problems
+    yield pg
+    context.close()
+    assert problems == []
+
+
+def _ready(pg, url):
+    pg.goto(url)
+    pg.wait_for_function("window.kexieDirectory && window.kexieDirectory.ready")
+    pg.evaluate("window.kexieDirectory.ready")
+
+
+JS_SEARCH = """([q, filters, page]) => window.kexieDirectory.search(q, filters, page, 20).then(r => ({
+  docs: r.docs, total: r.total, facets: r.facets, page: r.page, pages: r.pages,
+  ids: r.cards.map(c => c.id), urls: r.cards.map(c => c.url)}))"""
+
+
+@pytest.mark.browser
+def test_javascript_gives_the_python_answers(page, served):
+    _ready(page, served["url"])
+    reader = IndexReader(served["site"] / "search")
+    oracle = Oracle(served["experts"])
+    cases = [(q, {}, 1) for q in _queries(served["experts"])]
+    cases += [("", {"district": ["西湖区"]}, 1), ("材料", {"industry": ["生物医药", "新能源"], "district": ["滨江区"]}, 1),
+              ("", {}, 3), ("研究", {"honour": ["中国工程院院士"]}, 1), ("z", {"discipline": ["430"]}, 2)]
+    for q, filters, pg in cases:
+        py = reader.search(q, filters, page=pg, page_size=20)
+        js = page.evaluate(JS_SEARCH, [q, filters, pg])
+        assert js["docs"] == py["docs"], q
+        assert (js["total"], js["page"], js["pages"]) == (py["total"], py["page"], py["pages"]), q
+        assert js["facets"] == py["facets"], q
+        assert js["ids"] == [c["id"] for c in py["cards"]] and js["urls"] == [c["url"] for c in py["cards"]], q
+        if not filters:
+            assert set(reader.ids(py["docs"])) == oracle.ids(q), q
+
+
+def _names(pg):
+    return pg.locator(".kx-dir__name").all_text_contents()
+
+
+@pytest.mark.browser
+def test_typing_filtering_and_the_url(page, served):
+    _ready(page, served["url"])
+    total = len(served["experts"])
+    assert page.locator("[data-kx-count]").text_content() == f"共 {total} 位专家"
+    assert page.locator(".kx-dir__item").count() == 20 and page.locator("[data-kx-pages]").is_visible()
+
+    page.fill("#kx-dir-q", "zwm")
+    page.wait_for_function("document.querySelector('[data-kx-count]').textContent !== '共 %d 位专家'" % total)
+    page.wait_for_function("!document.querySelector('.kx-dir').hasAttribute('aria-busy')")
+    assert "张伟明" in _names(page)
+    assert "q=zwm" in page.url
+    link = page.locator(".kx-dir__name", has_text="张伟明").first
+    assert link.get_attribute("href") == "../experts/zhang-weiming/"
+
+    page.fill("#kx-dir-q", "材料")
+    page.wait_for_url("**q=%E6%9D%90%E6%96%99**")
+    page.locator("details[data-kx-group=district] summary").click()
+    page.locator("input[data-kx-facet=district][value='西湖区']").check()
+    page.wait_for_url("**district=**")
+    page.wait_for_function("!document.querySelector('.kx-dir').hasAttribute('aria-busy')")
+    reader = IndexReader(served["site"] / "search")
+    expected = reader.search("材料", {"district": ["西湖区"]})
+    assert page.locator("[data-kx-count]").text_content() == f"共 {expected['total']} 位专家"
+    assert _names(page) == [c["name"] for c in expected["cards"]]
+    counts = page.locator("input[data-kx-facet=district][value='滨江区'] ~ [data-kx-n]").text_content()
+    assert counts == str(expected["facets"]["district"]["滨江区"])
+
+    # back: the facet is unchecked again and the list follows
+    page.go_back()
+    page.wait_for_function("!document.querySelector(\"input[data-kx-facet=district][value='西湖区']\").checked")
+    page.wait_for_function("!document.querySelector('.kx-dir').hasAttribute('aria-busy')")
+    assert page.locator("[data-kx-count]").text_content() == f"共 {reader.search('材料')['total']} 位专家"
+
+    # a shared URL restores the same view
+    shared = served["url"] + "?q=%E6%9D%90%E6%96%99&district=%E8%A5%BF%E6%B9%96%E5%8C%BA&page=1"
+    _ready(page, shared)
+    assert page.input_value("#kx-dir-q") == "材料"
+    assert page.locator("input[data-kx-facet=district][value='西湖区']").is_checked()
+    assert _names(page) == [c["name"] for c in expected["cards"]]
+
+
+@pytest.mark.browser
+def test_pages_and_hostile_text(page, served):
+    _ready(page, served["url"] + "?page=2")
+    reader = IndexReader(served["site"] / "search")
+    assert _names(page) == [c["name"] for c in reader.search("", page=2)["cards"]]
+    page.get_by_role("button", name="下一页").click()
+    page.wait_for_url("**page=3**")
+
+    _ready(page, served["url"] + "?q=xie+e")
+    item = page.locator(".kx-dir__item").first
+    assert item.locator(".kx-dir__title").text_content() == HOSTILE_TITLE
+    assert item.locator(".kx-dir__affiliation").text_content() == HOSTILE_AFFILIATION
+    assert page.locator(".kx-dir__results img, .kx-dir__results script, .kx-dir__results b").count() == 0
+
+
+@pytest.mark.browser
+def test_a_query_fetches_only_its_shards(page, served):
+    _ready(page, served["url"])
+    reader = IndexReader(served["site"] / "search")
+    reader.get("facets.json")
+    # keys: 科学, 学院; 中国, 工程, 院院, 院士 (offsets 0, 2, 4, 5); pinyin p/z.json + the word w:zw; n:张
+    for q, most in [("科学院", 4), ("中国工程院院士", 8), ("zw", 2), ("张", 2)]:
+        before = {rel for rel, _ in page.evaluate("window.kexieDirectory.fetched()")}
+        page.evaluate("q => window.kexieDirectory.search(q, {}, 1, 20).then(() => null)", q)
+        after = {rel for rel, _ in page.evaluate("window.kexieDirectory.fetched()")}
+        js = {rel for rel in after - before if not rel.startswith("c/")}
+        reader.fetched.clear()
+        reader.match(q)
+        assert js == {rel for rel, _ in reader.fetched}, q  # both keep what earlier queries fetched
+        assert len(js) <= most, q  # the shard (or shard + own file) of each key, nothing else
