@@ -431,12 +431,12 @@ def test_typing_filtering_and_the_url(page, served):
     page.wait_for_function("document.querySelector('[data-kx-count]').textContent !== '共 %d 位专家'" % total)
     page.wait_for_function("!document.querySelector('.kx-dir').hasAttribute('aria-busy')")
     assert "张伟明" in _names(page)
-    assert "q=zwm" in page.url
+    assert "query=zwm" in page.url
     link = page.locator(".kx-dir__name", has_text="张伟明").first
     assert link.get_attribute("href") == "../experts/zhang-weiming/"
 
     page.fill("#kx-dir-q", "材料")
-    page.wait_for_url("**q=%E6%9D%90%E6%96%99**")
+    page.wait_for_url("**query=%E6%9D%90%E6%96%99**")
     page.locator("details[data-kx-group=district] summary").click()
     page.locator("input[data-kx-facet=district][value='西湖区']").check()
     page.wait_for_url("**district=**")
@@ -455,7 +455,7 @@ def test_typing_filtering_and_the_url(page, served):
     assert page.locator("[data-kx-count]").text_content() == f"共 {reader.search('材料')['total']} 位专家"
 
     # a shared URL restores the same view
-    shared = served["url"] + "?q=%E6%9D%90%E6%96%99&district=%E8%A5%BF%E6%B9%96%E5%8C%BA&page=1"
+    shared = served["url"] + "?query=%E6%9D%90%E6%96%99&district=%E8%A5%BF%E6%B9%96%E5%8C%BA&page=1"
     _ready(page, shared)
     assert page.input_value("#kx-dir-q") == "材料"
     assert page.locator("input[data-kx-facet=district][value='西湖区']").is_checked()
@@ -470,7 +470,7 @@ def test_pages_and_hostile_text(page, served):
     page.get_by_role("button", name="下一页").click()
     page.wait_for_url("**page=3**")
 
-    _ready(page, served["url"] + "?q=xie+e")
+    _ready(page, served["url"] + "?query=xie+e")
     item = page.locator(".kx-dir__item").first
     assert item.locator(".kx-dir__title").text_content() == HOSTILE_TITLE
     assert item.locator(".kx-dir__affiliation").text_content() == HOSTILE_AFFILIATION

@@ -43,8 +43,8 @@ import unicodedata
 import zlib
 from collections import defaultdict, deque
 from functools import lru_cache
-from itertools import chain, repeat
-from operator import sub
+from itertools import chain, count, repeat
+from operator import add, sub
 from pathlib import Path
 
 VERSION = 1
@@ -68,8 +68,7 @@ _DEC = {c: i for i, c in enumerate(ALPHABET)}
 # Han characters (the same ranges in directory.js)
 HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_CHAR = re.compile(f"[{HAN}]")
-_HAN_RUN2 = re.compile(f"[{HAN}]{{2,}}")
-_HAN_BIGRAMS = re.compile(f"(?=([{HAN}][{HAN}]))")  # every bigram, overlapping, in text order
+_HAN_PAIR = re.compile(f"[{HAN}]{{2}}").fullmatch
 _WORD = re.compile(r"[a-z0-9]+")
 _SEGMENT = re.compile(f"[{HAN}]+|[a-z0-9]+")
 
@@ -328,8 +327,6 @@ def _build(experts: list[dict], out_dir: Path, shard_bytes: int, card_block: int
     facets: dict[str, dict[str, list[int]]] = {g: defaultdict(list) for g in FACETS}
     pinyin_shards: dict[str, list[tuple[int, str]]] = defaultdict(list)
     cards = []
-    han_runs = _HAN_RUN2.finditer
-    bigrams = _HAN_BIGRAMS.findall
     extend = list.extend
     list_of = post.__getitem__
 
@@ -337,11 +334,10 @@ def _build(experts: list[dict], out_dir: Path, shard_bytes: int, card_block: int
     for doc, (spaced, joined, e) in enumerate(prepared):
         text = doc_text(e)
         longest = max(longest, len(text))
-        keys = bigrams(text)
+        # every pair of adjacent characters (pairs that are not two Han characters are dropped at the end)
+        deque(map(extend, map(list_of, map(add, text, text[1:])), zip(repeat(doc), count())), maxlen=0)
+        keys: list[str] = []
         starts: list[int] = []
-        for m in han_runs(text):
-            s, end = m.span()
-            starts += range(s, end - 1)
         name = normalize(e["name"])
         for i, ch in enumerate(name):
             if _HAN_CHAR.match(ch):
@@ -366,6 +362,8 @@ def _build(experts: list[dict], out_dir: Path, shard_bytes: int, card_block: int
         cards.append([e["id"], url, e["name"], e["title"], e["affiliation"], honours])
 
     n_docs = len(prepared)
+    for k in [k for k in post if len(k) == 2 and not _HAN_PAIR(k)]:
+        del post[k]
     postings = _encode_all(post, longest)
     del post
 

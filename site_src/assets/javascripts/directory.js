@@ -380,14 +380,14 @@
 
   function readState(search) {
     var params = new URLSearchParams(search);
-    var state = { q: params.get("q") || "", page: parseInt(params.get("page"), 10) || 1, facets: {} };
+    var state = { q: params.get("query") || "", page: parseInt(params.get("page"), 10) || 1, facets: {} };
     GROUPS.forEach(function (group) { state.facets[group] = params.getAll(group).filter(Boolean); });
     return state;
   }
 
   function stateQuery(state) {
     var params = new URLSearchParams();
-    if (state.q.trim()) params.set("q", state.q.trim());
+    if (state.q.trim()) params.set("query", state.q.trim());
     GROUPS.forEach(function (group) {
       state.facets[group].forEach(function (value) { params.append(group, value); });
     });

