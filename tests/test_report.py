@@ -1,0 +1,43 @@
+"""`kexie report --year` writes HTML, CSV and XLSX whose numbers are the site's, to the yuan."""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+
+from tests.sitebuild import demo_site, run_kexie
+
+
+def _site_total(year: int) -> str:
+    page = (demo_site() / "funding" / str(year) / "index.html").read_text(encoding="utf-8")
+    return re.search(r"年度资助经费合计 <strong>([\d,.]+)</strong> 万元", page).group(1)
+
+
+def test_report_2016_matches_the_site_page(tmp_path):
+    result = run_kexie("report", "--year", "2016", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["funding-2016.csv", "funding-2016.html", "funding-2016.xlsx"]
+    book = openpyxl.load_workbook(tmp_path / "funding-2016.xlsx")
+    assert book.sheetnames == ["按项目类别", "按承担学会", "按区县", "项目明细"]
+    site_total = _site_total(2016)
+    for name in ("按项目类别", "按承担学会", "按区县"):
+        sheet = book[name]
+        last = [c.value for c in sheet[sheet.max_row]]
+        assert last[0] == "合计"
+        assert f"{last[2] / 10000:,.2f}" == site_total  # yuan column, exact
+        assert sheet.cell(row=2, column=4).number_format.endswith('" 万元"')
+    detail = book["项目明细"]
+    assert sum(row[5] for row in detail.iter_rows(min_row=2, values_only=True)) == book["按项目类别"].cell(row=book["按项目类别"].max_row, column=3).value
+    html = (tmp_path / "funding-2016.html").read_text(encoding="utf-8")
+    assert f"合计资助 <strong>{site_total}</strong> 万元" in html
+    csv_text = (tmp_path / "funding-2016.csv").read_text(encoding="utf-8-sig")
+    assert "# 2016 年按项目类别" in csv_text
+
+
+def test_report_refuses_a_year_without_funding(tmp_path):
+    result = run_kexie("report", "--year", "1999", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "1999 年没有任何资助记录" in result.stderr
+    assert "Traceback" not in result.stderr
