@@ -115,6 +115,7 @@ def search_documents(model) -> list[dict]:
             "societies": [s["name"] for s in e["societies"]],
             "society_ids": [s["id"] for s in e["societies"]],
             "honours": [label for _, label in e["honours"]],
+            "honour_codes": [code for code, _ in e["honours"]],
             "bio": e["bio_text"],
         }
         for e in model.experts.values()

@@ -30,8 +30,10 @@ inside one field, and a query of k ≥ 3 characters is checked exactly: the bigr
 over the query's segments of the first matching position (pinyin: 0 exact, 1 prefix, 2 initials),
 then directory order; fields in FIELDS order, so a match in the name ranks first, one in the bio last.
 
-Cost (bench/search_quality.py, 10,000 experts): about 2 s of one core to build, 10-14 MB in about
-1,000 files; a query reads its keys' shards (median about 55 kB) plus the cards it shows.
+Cost (bench/search_quality.py, 10,000 experts): with bios padded to 300 characters with random
+words (more distinct bigrams than real bios) 2.1-2.6 s to build on two cores, 2.7-3.4 s on one,
+15 MB in 1,100 files; with the generator's own 210-character bios about 1 s and 7.6 MB. A query
+reads its keys' shards (median about 56 kB) and the cards of the page it shows (about 7 kB).
 
 site_src/assets/javascripts/directory.js implements the same query algorithm as `IndexReader`
 below; tests/test_search_index.py checks that the two agree.
@@ -42,8 +44,11 @@ from __future__ import annotations
 import gc
 import json
 import math
+import os
 import re
 import shutil
+import sys
+import threading
 import time
 import unicodedata
 import zlib
@@ -187,7 +192,10 @@ def pinyin_syllables(name: str, pinyin: str) -> list[str]:
         return guess
     # the spelling does not follow the characters' readings: cut each word into syllables, as many
     # in all as the name has characters if that is possible, else as few as possible
-    options = [_splits(w) or {1: [w]} for w in words]
+    splits = [_splits(w) for w in words]
+    options = [found or {1: [w]} for w, found in zip(words, splits)]
+    if not all(splits):  # not pinyin (Wade-Giles, a foreign name): keep the words whole where they fail
+        return [s for opt in options for s in opt[min(opt)]]
     reachable = {0: []}  # total syllables → counts chosen per word so far
     for opt in options:
         following: dict[int, list[int]] = {}
@@ -264,17 +272,109 @@ def decode_postings(s: str) -> dict[int, list[int]]:
     return out
 
 
-def _encode_all(post: dict[str, list[int]], largest: int) -> dict[str, str]:
-    """Every key's postings string from its [doc, position, …] pairs; `largest` bounds all numbers."""
+def _invert(experts: list[dict], first: int) -> dict[str, tuple[str, str, int, int]]:
+    """Postings of `experts` numbered first, first+1, …: key → (doc gaps, positions, first doc, last doc).
+
+    The first gap is counted from 0, so two halves are joined by re-coding one number (_join)."""
+    # key → [doc, position, doc, position, …], one pair per occurrence in doc then text order.
+    # The per-occurrence work runs in C (map over list.extend, shared int objects, no cyclic GC).
+    post: dict[str, list[int]] = defaultdict(list)
+    extend = list.extend
+    list_of = post.__getitem__
+    positions = list(range(1 << 16))
+    largest = first + len(experts)
+    for doc, e in enumerate(experts, first):
+        text = doc_text(e)
+        if len(text) > len(positions):
+            positions = list(range(len(text)))
+        largest = max(largest, len(text))
+        # every pair of adjacent characters; pairs that are not two Han characters are dropped below
+        deque(map(extend, map(list_of, map(add, text, text[1:])), zip(repeat(doc), positions)), maxlen=0)
+        keys: list[str] = []
+        starts: list[int] = []
+        for i, ch in enumerate(normalize(e["name"])):
+            if _HAN_CHAR.match(ch):
+                keys.append("n:" + ch)
+                starts.append(i)
+        for m in _WORD.finditer(text):
+            keys.append("w:" + m.group())
+            starts.append(m.start())
+        deque(map(extend, map(list_of, keys), zip(repeat(doc), starts)), maxlen=0)
+
     code = _TABLE.__getitem__ if largest < len(_TABLE) else enc
     out = {}
     for k, pairs in post.items():
+        if len(k) == 2 and not _HAN_PAIR(k):
+            continue
         if len(pairs) == 2:  # most keys of real text occur once
-            out[k] = code(pairs[0]) + "." + code(pairs[1])
+            out[k] = (code(pairs[0]) + "." + code(pairs[1]), pairs[0], pairs[0])
         else:
             docs = pairs[0::2]
-            out[k] = "".join(map(code, map(sub, docs, chain((0,), docs)))) + "." + "".join(map(code, pairs[1::2]))
+            gaps = "".join(map(code, map(sub, docs, chain((0,), docs))))
+            out[k] = (gaps + "." + "".join(map(code, pairs[1::2])), docs[0], docs[-1])
     return out
+
+
+def _join(a: dict, b: dict) -> dict:
+    """The postings of two consecutive runs of docs (b's docs after a's)."""
+    for k, entry in b.items():
+        mine = a.get(k)
+        if mine is None:
+            a[k] = entry
+        else:
+            p, first, last = entry
+            q = mine[0]
+            i, j = q.index("."), p.index(".")
+            # b's first gap was counted from 0: count it from a's last doc instead
+            a[k] = (q[:i] + enc(first - mine[2]) + p[len(enc(first)) : j] + q[i:] + p[j + 1 :], mine[1], last)
+    return a
+
+
+def _invert_child(experts, first, conn):  # pragma: no cover - runs in the forked process
+    try:
+        conn.send(_invert(experts, first))
+    finally:
+        conn.close()
+
+
+class _Inversion:
+    """key → (postings string, first doc, last doc) of all experts, by one or two processes.
+
+    With 2 jobs the second half of the docs is inverted in a forked process while this one does
+    the first half (and whatever the caller does before result()): only on Linux, only when this
+    process runs no other thread (mkdocs build, not mkdocs serve) and, by default, only from 2,000
+    experts on. Otherwise, or if the child fails, everything runs here. The strings are the same."""
+
+    def __init__(self, experts: list[dict], jobs: int | None):
+        self.experts, self.child, self.half = experts, None, len(experts) // 2
+        if jobs is None:
+            jobs = 2 if len(experts) >= 2000 and (os.cpu_count() or 1) >= 2 else 1
+        if jobs > 1 and self.half and sys.platform == "linux" and threading.active_count() == 1:
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("fork")
+            self.receive, send = ctx.Pipe(duplex=False)
+            child = ctx.Process(target=_invert_child, args=(experts[self.half :], self.half, send), daemon=True)
+            try:
+                child.start()
+                self.child = child
+            except (AssertionError, OSError, ValueError):  # e.g. inside a daemonic process: do it all here
+                self.receive.close()
+            send.close()
+
+    def result(self) -> dict[str, tuple[str, int, int]]:
+        if self.child is None:
+            return _invert(self.experts, 0)
+        mine = _invert(self.experts[: self.half], 0)
+        try:
+            theirs = self.receive.recv()
+        except (EOFError, OSError):
+            theirs = None
+        self.child.join()
+        self.receive.close()
+        if theirs is None or self.child.exitcode != 0:
+            theirs = _invert(self.experts[self.half :], self.half)
+        return _join(mine, theirs)
 
 
 def shard_of(key: str, shards: int) -> int:
@@ -305,18 +405,22 @@ def build_search_index(
     *,
     shard_bytes: int = DEFAULT_SHARD_BYTES,
     card_block: int = DEFAULT_CARD_BLOCK,
+    jobs: int | None = None,
 ) -> dict:
-    """Write the index of `experts` under `out_dir`; return stats (files, bytes, docs, shards, keys, seconds)."""
+    """Write the index of `experts` under `out_dir`; return stats (files, bytes, docs, shards, keys, seconds).
+
+    jobs: 1 = one process; 2 = invert half of the docs in a forked process (see _Inversion);
+    None = 2 from 2,000 experts on. The files are the same either way."""
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of small objects and no cycles: the cyclic collector would only rescan them
     try:
-        return _build(experts, Path(out_dir), shard_bytes, card_block)
+        return _build(experts, Path(out_dir), shard_bytes, card_block, jobs)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _build(experts: list[dict], out_dir: Path, shard_bytes: int, card_block: int) -> dict:
+def _build(experts: list[dict], out_dir: Path, shard_bytes: int, card_block: int, jobs: int | None) -> dict:
     t0 = time.perf_counter()
     _check(experts)
 
@@ -326,37 +430,12 @@ def _build(experts: list[dict], out_dir: Path, shard_bytes: int, card_block: int
         prepared.append((" ".join(syl), "".join(syl), e))
     prepared.sort(key=lambda t: (t[1], t[0], t[2]["name"], t[2]["id"]))
 
-    # key → [doc, position, doc, position, …], one pair per occurrence in doc then text order.
-    # The per-occurrence work runs in C (map over list.extend): 10,000 experts with 300-character
-    # bios take about 1.5 s on one core.
-    post: dict[str, list[int]] = defaultdict(list)
+    inversion = _Inversion([e for _, _, e in prepared], jobs)  # may start on the second core now
+
     facets: dict[str, dict[str, list[int]]] = {g: defaultdict(list) for g in FACETS}
     pinyin_shards: dict[str, list[tuple[int, str]]] = defaultdict(list)
     cards = []
-    extend = list.extend
-    list_of = post.__getitem__
-
-    longest = len(prepared)
-    positions = list(range(1 << 16))  # shared int objects: zip() then allocates none per occurrence
     for doc, (spaced, joined, e) in enumerate(prepared):
-        text = doc_text(e)
-        if len(text) > len(positions):
-            positions = list(range(len(text)))
-        longest = max(longest, len(text))
-        # every pair of adjacent characters (pairs that are not two Han characters are dropped at the end)
-        deque(map(extend, map(list_of, map(add, text, text[1:])), zip(repeat(doc), positions)), maxlen=0)
-        keys: list[str] = []
-        starts: list[int] = []
-        name = normalize(e["name"])
-        for i, ch in enumerate(name):
-            if _HAN_CHAR.match(ch):
-                keys.append("n:" + ch)
-                starts.append(i)
-        for m in _WORD.finditer(text):
-            keys.append("w:" + m.group())
-            starts.append(m.start())
-        deque(map(extend, map(list_of, keys), zip(repeat(doc), starts)), maxlen=0)
-
         for group, key in FACETS.items():
             if group == "honour" and "honour_codes" in e:
                 key = "honour_codes"
@@ -369,20 +448,16 @@ def _build(experts: list[dict], out_dir: Path, shard_bytes: int, card_block: int
         honours = "、".join(_items(e, "honours"))
         url = "" if e["url"] == CARD_URL.format(id=e["id"]) else e["url"]
         cards.append([e["id"], url, e["name"], e["title"], e["affiliation"], honours])
-
     n_docs = len(prepared)
-    for k in [k for k in post if len(k) == 2 and not _HAN_PAIR(k)]:
-        del post[k]
-    postings = _encode_all(post, longest)
-    del post
+    postings = inversion.result()
 
     # shards: every key in the shard crc32(key) % S; a key too large to share one gets its own file
     big_limit = max(16, shard_bytes // 4)
-    small_total = sum(3 * len(k) + len(p) + 6 for k, p in postings.items() if len(p) <= big_limit)
+    small_total = sum(3 * len(k) + len(p) + 6 for k, (p, _, _) in postings.items() if len(p) <= big_limit)
     shards = max(1, math.ceil(small_total / shard_bytes))
     shard_maps: list[dict[str, str]] = [dict() for _ in range(shards)]
     big: list[tuple[str, str]] = []
-    for k, p in postings.items():
+    for k, (p, _, _) in postings.items():
         if len(p) > big_limit:
             big.append((k, p))
         else:
@@ -424,11 +499,19 @@ def _build(experts: list[dict], out_dir: Path, shard_bytes: int, card_block: int
         for stale in (out_dir / folder).iterdir():  # left by an earlier, larger build
             if f"{folder}/{stale.name}" not in files:
                 shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-    total = 0
+    total, crc = 0, 0
     for rel in sorted(files):
-        data = _dump(files[rel])
-        (out_dir / rel).write_bytes(data)
-        total += len(data)
+        if rel != "manifest.json":
+            data = _dump(files[rel])
+            (out_dir / rel).write_bytes(data)
+            total += len(data)
+            crc = zlib.crc32(data, zlib.crc32(rel.encode(), crc))
+    # the browser asks for the other files with ?v=<build>: a page open across a deploy never mixes
+    # old shards with a new manifest, and caches may keep the files as long as they like
+    files["manifest.json"]["build"] = f"{crc:08x}"
+    data = _dump(files["manifest.json"])
+    (out_dir / "manifest.json").write_bytes(data)
+    total += len(data)
     return {
         "files": len(files),
         "bytes": total,

@@ -140,10 +140,12 @@
 
   Index.prototype.get = function (rel) {
     var url = new URL(rel, this.root).href;
+    var manifest = rel === "manifest.json";
+    if (!manifest) url += "?v=" + encodeURIComponent(this.manifest.build); // content version: see search_index.py
     var hit = fileCache.get(url);
     if (!hit) {
       var self = this;
-      hit = fetch(url, { credentials: "same-origin" }).then(function (res) {
+      hit = fetch(url, { credentials: "same-origin", cache: manifest ? "no-cache" : "default" }).then(function (res) {
         if (!res.ok) throw new Error("HTTP " + res.status + " " + url);
         return res.text();
       }).then(function (text) {
@@ -378,6 +380,8 @@
     this.last = null;
   }
 
+  // The query's URL parameter is "query": mkdocs-material's own search takes "q" (it opens its
+  // search dialog on any page whose URL has ?q= and removes the parameter when the dialog closes).
   function readState(search) {
     var params = new URLSearchParams(search);
     var state = { q: params.get("query") || "", page: parseInt(params.get("page"), 10) || 1, facets: {} };
