@@ -7,14 +7,29 @@ the plain YAML 1.1 meaning of int/float/bool/null; dates stay strings (the schem
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 
 import yaml
 
 try:  # libyaml's C parser is ~10x faster; fall back to pure Python where it is missing
-    from yaml import CSafeLoader as _Loader
+    from yaml import CBaseLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
-    from yaml import SafeLoader as _Loader
+    from yaml import BaseLoader as _Loader
+
+
+class _FastLoader(_Loader):
+    def resolve(self, kind, value, implicit):  # noqa: ARG002 - libyaml's signature
+        return _DEFAULT_TAGS[kind]
+
+
+_DEFAULT_TAGS = {
+    yaml.ScalarNode: "tag:yaml.org,2002:str",
+    yaml.SequenceNode: "tag:yaml.org,2002:seq",
+    yaml.MappingNode: "tag:yaml.org,2002:map",
+}
+# The base loader resolves no implicit types (PyYAML's Python resolver cost ~1 µs a scalar, a third
+# of parsing): plain scalars are typed here by _plain, with YAML 1.1's rules for what we accept.
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32  # our deepest schema nests 4 levels; recursion must stay far from Python's limit
@@ -47,22 +62,33 @@ class ParseError:
 @dataclass
 class Document:
     data: object
-    # value positions and key positions (1-based line, column) by path
-    positions: dict = field(default_factory=dict)
-    key_positions: dict = field(default_factory=dict)
+    root: object = None  # the composed node tree: positions are looked up in it only when needed
     first_line: str = ""
+    text: str = ""  # kept so a tree dropped for speed (see parse) can be rebuilt on demand
 
     def where(self, path: Path, key: bool = False) -> tuple[int, int]:
-        """Best known position for path: the node itself, else its nearest ancestor."""
-        table = self.key_positions if key else self.positions
-        path = tuple(path)
-        while path:
-            if path in table:
-                return table[path]
-            if path in self.positions:
-                return self.positions[path]
-            path = path[:-1]
-        return self.positions.get((), (1, 1))
+        """(line, column), 1-based, of the value at path (of its key, with key=True); when the
+        path does not exist, of the nearest existing ancestor."""
+        if self.root is None and self.text:
+            self.root = yaml.compose(self.text, Loader=_FastLoader)
+        node, found_key = self.root, None
+        if node is None:
+            return (1, 1)
+        for part in tuple(path):
+            found_key = None
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if key_node.value == part:
+                        found_key, node = key_node, value_node
+                        break
+                else:
+                    break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+            else:
+                break
+        mark = (found_key if key and found_key is not None else node).start_mark
+        return (mark.line + 1, mark.column + 1)
 
 
 class _Refused(Exception):
@@ -94,14 +120,17 @@ def decode(raw: bytes) -> str | ParseError:
     return text.removeprefix("\ufeff")
 
 
-def parse(raw: bytes) -> Document | ParseError:
+def parse(raw: bytes, keep_tree: bool = True) -> Document | ParseError:
+    """Parse one record file. keep_tree=False drops the node tree (positions are then recomputed
+    from the text only if a problem needs one): cheaper to keep in memory and to send between
+    processes."""
     text = decode(raw)
     if isinstance(text, ParseError):
         return text
     try:
         if "&" in text or "*" in text:
             _refuse_anchors(text)
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_FastLoader)
     except _Refused as exc:
         return exc.error
     except yaml.reader.ReaderError as exc:
@@ -128,9 +157,9 @@ def parse(raw: bytes) -> Document | ParseError:
         return ParseError("yaml-syntax", f"YAML 语法错误：{exc}")
     if node is None:
         return ParseError("file-empty", "文件是空的：请按模板填写（可用 `kexie new <类型> <编号>` 生成）")
-    doc = Document(data=None, first_line=text.split("\n", 1)[0])
+    doc = Document(data=None, root=node if keep_tree else None, first_line=text.split("\n", 1)[0], text=text)
     try:
-        doc.data = _construct(node, (), doc, set())
+        doc.data = _construct(node, 0)
     except _Refused as exc:
         return exc.error
     if not isinstance(doc.data, dict):
@@ -183,45 +212,61 @@ def _pos(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _construct(node, path: Path, doc: Document, seen: set):
-    if len(path) > MAX_DEPTH:
-        raise _Refused("yaml-depth", f"嵌套超过 {MAX_DEPTH} 层：记录不需要这么深的结构，请检查缩进", node.start_mark)
-    if isinstance(node, (yaml.SequenceNode, yaml.MappingNode)) and len(node.value) > MAX_ITEMS:
-        raise _Refused("yaml-size", f"一个列表或映射中有 {len(node.value)} 项，超过上限 {MAX_ITEMS} 项：请检查是否粘贴了多余内容", node.start_mark)
-    if id(node) in seen:  # an alias re-used a node: refused (also stops recursion bombs)
-        raise _Refused("yaml-alias", "不允许使用 YAML 别名（*）：请把内容直接写出来", node.start_mark)
-    seen.add(id(node))
-    doc.positions[path] = _pos(node)
+def _construct(node, depth: int):
+    # No alias can reach here: an alias needs a `*`, and any text with one went through
+    # _refuse_anchors first. So every node is visited once and the tree is as small as the file.
     if node.tag not in _STANDARD_TAGS:
-        raise _Refused(
-            "yaml-tag", f"不支持 YAML 标签 {node.tag}：请删掉以 ! 开头的标记，直接写值", node.start_mark
-        )
-    if isinstance(node, yaml.MappingNode):
-        result = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _Refused("yaml-syntax", "字段名必须是简单文字", key_node.start_mark)
-            key = key_node.value
-            if key in result:
-                first = doc.key_positions[path + (key,)][0]
-                raise _Refused(
-                    "yaml-duplicate-key",
-                    f"字段 `{key}` 重复出现（第一次在第 {first} 行）：请删掉其中一个，或合并两处的内容",
-                    key_node.start_mark,
-                )
-            doc.key_positions[path + (key,)] = _pos(key_node)
-            result[key] = _construct(value_node, path + (key,), doc, seen)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(item, path + (i,), doc, seen) for i, item in enumerate(node.value)]
-    return _scalar(node)
+        raise _Refused("yaml-tag", f"不支持 YAML 标签 {node.tag}：请删掉以 ! 开头的标记，直接写值", node.start_mark)
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        return _scalar(node)
+    if depth >= MAX_DEPTH:
+        raise _Refused("yaml-depth", f"嵌套超过 {MAX_DEPTH} 层：记录不需要这么深的结构，请检查缩进", node.start_mark)
+    if len(node.value) > MAX_ITEMS:
+        raise _Refused("yaml-size", f"一个列表或映射中有 {len(node.value)} 项，超过上限 {MAX_ITEMS} 项：请检查是否粘贴了多余内容", node.start_mark)
+    depth += 1
+    if kind is yaml.SequenceNode:
+        return [_construct(item, depth) for item in node.value]
+    result = {}
+    for key_node, value_node in node.value:
+        if type(key_node) is not yaml.ScalarNode:
+            raise _Refused("yaml-syntax", "字段名必须是简单文字", key_node.start_mark)
+        key = key_node.value
+        if key in result:
+            first = next(k for k, _ in node.value if k.value == key).start_mark.line + 1
+            raise _Refused(
+                "yaml-duplicate-key",
+                f"字段 `{key}` 重复出现（第一次在第 {first} 行）：请删掉其中一个，或合并两处的内容",
+                key_node.start_mark,
+            )
+        result[key] = _construct(value_node, depth)
+    return result
 
 
+_INT = re.compile(r"^[-+]?[0-9][0-9_]*$")
+_FLOAT = re.compile(r"^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?$")
+_NULLS = {"", "~", "null", "Null", "NULL"}
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+
+def _plain(value: str):
+    if value in _BOOLS:
+        return _BOOLS[value]
+    if value in _NULLS:
+        return None
+    first = value[:1]
+    if first.isdigit() or first in "+-.":
+        if _INT.match(value):
+            return int(value.replace("_", ""), 10)
+        if _FLOAT.match(value) and any(c.isdigit() for c in value):
+            return float(value.replace("_", ""))
+    return value  # dates, yes/no/on/off and everything else stay text: the schemas judge them
 
 
 def _scalar(node: yaml.ScalarNode):
     tag, value = node.tag, node.value
+    if not node.style and tag == "tag:yaml.org,2002:str":  # plain: style is None, or "" from libyaml
+        return _plain(value)
     if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"):
         return value  # dates stay text: the schemas check their format
     if tag == "tag:yaml.org,2002:null":

@@ -1,0 +1,47 @@
+"""Parsing in two forked processes gives exactly what parsing in one gives, problems included."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import threading
+
+import pytest
+
+from generator import records as records_module
+from generator.validate import check_records
+from tests.sitebuild import REPO
+
+
+def _tree(tmp_path):
+    shutil.copytree(REPO / "tests" / "cases" / "base" / "records", tmp_path / "records")
+    shutil.copytree(REPO / "schemas", tmp_path / "schemas")
+    broken = tmp_path / "records" / "experts" / "zhang-wei.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("disciplines:", "disciplines: 999\nextra: 1\nx:"), encoding="utf-8")
+    (tmp_path / "records" / "experts" / "dup.yaml").write_text("a: 1\na: 2\n", encoding="utf-8")
+    return tmp_path / "records"
+
+
+def _problems(root):
+    checked = check_records(root)
+    return checked.report.sorted(), sorted((r.type, r.id, repr(r.data)) for r in checked.records.all())
+
+
+@pytest.mark.skipif(threading.active_count() != 1, reason="fork is only used without other threads")
+def test_forked_parsing_equals_serial_parsing(tmp_path, monkeypatch):
+    root = _tree(tmp_path)
+    serial = _problems(root)
+    forks = []
+    real = multiprocessing.get_context
+
+    def spy(method=None):
+        forks.append(method)
+        return real(method)
+
+    monkeypatch.setattr(records_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(records_module.multiprocessing, "get_context", spy)
+    parallel = _problems(root)
+    assert forks == ["fork"]
+    assert parallel == serial
+    rules = {p.rule for p in serial[0]}
+    assert {"yaml-duplicate-key", "schema-unknown-field", "schema-type"} <= rules
