@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -83,5 +84,11 @@ def serve_site(config_file: Path, address: str, records: Path | None = None) -> 
     from mkdocs.commands.serve import serve
 
     _environment(records)
+    _quiet_mkdocs()
+    # the terminal is where a secretary sees why a rebuild failed: print MkDocs' messages plainly
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
     watch = [str((records or Path("records")).resolve()), str(Path("schemas").resolve())]
-    serve(str(config_file), livereload=True, watch=[w for w in watch if Path(w).exists()], dev_addr=address)
+    # served at the root of the address, not under the public site_url's path
+    serve(str(config_file), livereload=True, watch=[w for w in watch if Path(w).exists()], dev_addr=address, site_url=f"http://{address}/")

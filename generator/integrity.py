@@ -90,7 +90,7 @@ def check_references(records: RecordSet):
             for path, value in resolve(record.data, pattern):
                 if not isinstance(value, str):
                     continue  # the schema check already reports the wrong type
-                if value not in pool:
+                if value not in pool and not records.unreadable(target, value):
                     yield record.at(
                         path,
                         "ref-missing",
@@ -111,7 +111,7 @@ def check_owners(records: RecordSet):
         owner = record.data.get("owner")
         if not isinstance(owner, str):
             continue
-        if owner != STAFF_OWNER and owner not in societies:
+        if owner != STAFF_OWNER and owner not in societies and not records.unreadable("society", owner):
             yield record.at(
                 ("owner",),
                 "owner-unknown",

@@ -54,6 +54,12 @@ class RecordSet:
     # records that failed the schema: still reference targets, but their content is not checked
     # further (later layers may rely on the shapes the schema guarantees)
     invalid: set = field(default_factory=set)
+    # files that exist but could not be parsed: their one error is enough, so references to
+    # them are not reported as missing as well
+    unparsed: set = field(default_factory=set)
+
+    def unreadable(self, record_type: str, record_id: str) -> bool:
+        return (record_type, record_id) in self.unparsed
 
     def of(self, record_type: str) -> dict[str, Record]:
         return self.by_type.setdefault(record_type, {})
@@ -169,6 +175,7 @@ def _load_records(root: Path) -> tuple[RecordSet, list[Problem]]:
     for (path, record_type, shown), result in zip(wanted, results):
         if isinstance(result, ParseError):
             problems.append(Problem(shown, result.line, result.column, result.rule, result.message))
+            records.unparsed.add((record_type, path.stem))
             continue
         records.of(record_type)[path.stem] = Record(record_type, path.stem, shown, result)
     return records, problems
