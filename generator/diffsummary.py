@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from generator.ownership import TYPE_ZH, Change, Git, load_data
+from generator.ownership import Change, Git, load_data
+from generator.records import TYPE_ZH
 from generator.records import RECORD_TYPES
 from generator.schemas import SchemaSet
 

@@ -6,7 +6,7 @@ import datetime
 import re
 
 from generator.problems import WARNING, Problem
-from generator.records import FOLDERS, STAFF_OWNER, Record, RecordSet
+from generator.records import FOLDERS, STAFF_OWNER, TYPE_ZH, RecordSet
 
 # (record type, path with "*" for every list item, target type, target must be a published expert)
 REFERENCES = [
@@ -27,16 +27,6 @@ REFERENCES = [
     ("proposal", ("authors", "*"), "expert", True),
     ("proposal", ("societies", "*"), "society", False),
 ]
-TYPE_ZH = {
-    "society": "学会",
-    "expert": "专家",
-    "workstation": "工作站",
-    "project": "项目",
-    "need": "需求",
-    "proposal": "建议",
-    "policy": "政策期",
-    "staff": "工作人员名单",
-}
 
 # the schema's own date pattern: only dates that pass it can still be impossible (2016-02-30)
 _DATE = re.compile(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")

@@ -31,16 +31,6 @@ SOCIETY_FOLDERS = {"experts", "needs", "projects", "proposals", "societies", "wo
 HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
 RECORD_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.yaml$")
 
-TYPE_ZH = {
-    "society": "学会",
-    "expert": "专家",
-    "workstation": "工作站",
-    "project": "项目",
-    "need": "需求",
-    "proposal": "建议",
-    "policy": "政策期",
-    "staff": "工作人员名单",
-}
 
 
 class GitError(Exception):

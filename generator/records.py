@@ -25,6 +25,17 @@ RECORD_TYPES = {
     "staff": "staff",
 }
 FOLDERS = {record_type: folder for folder, record_type in RECORD_TYPES.items()}
+TYPE_ZH = {  # record type → its name in messages
+    "society": "学会",
+    "expert": "专家",
+    "workstation": "工作站",
+    "project": "项目",
+    "need": "需求",
+    "proposal": "建议",
+    "policy": "政策期",
+    "staff": "工作人员名单",
+}
+
 STAFF_OWNER = "kexie"  # `owner: kexie` means the association's own staff maintain the record
 
 

@@ -6,7 +6,6 @@ workbook staff publish and the page the public reads cannot disagree. Money stay
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 NO_DISTRICT = "（未落地到区县的项目）"

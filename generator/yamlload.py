@@ -193,7 +193,6 @@ _EXPLAIN = {
     "found unexpected end of stream": "文件意外结束，可能是引号没有成对",
     "found unexpected end of stream while scanning a quoted scalar": "引号没有成对",
     "could not find expected ':'": "缺少冒号“:”",
-    "found unexpected end of stream": "文件意外结束，可能是引号没有成对",
     "did not find expected key": "缩进不一致，找不到应有的字段",
     "did not find expected '-' indicator": "列表项缩进不一致",
     "found undefined alias": "引用了未定义的别名",

@@ -200,7 +200,7 @@ def test_build_is_deterministic_and_order_independent(tmp_path):
     shuffled = EXPERTS[:]
     random.Random(3).shuffle(shuffled)
     a = build_search_index(EXPERTS, tmp_path / "a")
-    b = build_search_index(shuffled, tmp_path / "b")
+    build_search_index(shuffled, tmp_path / "b")
     assert _files(tmp_path / "a") == _files(tmp_path / "b")
     assert a["files"] == len(_files(tmp_path / "a")) and a["bytes"] == sum(map(len, _files(tmp_path / "a").values()))
     assert a["docs"] == len(EXPERTS)

@@ -11,6 +11,8 @@ import re
 
 import pytest
 
+from generator.records import RECORD_TYPES
+
 from tests.conftest import (
     BASE,
     CJK,
@@ -81,16 +83,7 @@ def test_base_tree_files_start_with_schema_comment():
     files = sorted((BASE / "records").rglob("*.yaml"))
     assert len(files) == 12
     for path in files:
-        record_type = {
-            "societies": "society",
-            "experts": "expert",
-            "workstations": "workstation",
-            "projects": "project",
-            "needs": "need",
-            "proposals": "proposal",
-            "policies": "policy",
-            "staff": "staff",
-        }[path.parent.name]
+        record_type = RECORD_TYPES[path.parent.name]
         first = path.read_text(encoding="utf-8").split("\n", 1)[0]
         assert (
             first == f"# yaml-language-server: $schema=../../schemas/{record_type}.schema.json"

@@ -19,7 +19,6 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from generator.records import FOLDERS
 from generator.reporters import format_text
 from generator.site import fragments
 from generator.site.history import last_changed
