@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
-import sys
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.forking import fork_map
 from generator.problems import ERROR, Problem
 from generator.yamlload import MAX_BYTES, Document, ParseError, parse
 
@@ -139,17 +137,9 @@ PARALLEL_FROM = 2000  # below this many files a second process costs more than i
 
 
 def _parse_all(paths: list[Path]) -> list:
-    """Parse files, in two forked processes when there are many (parsing is most of validation).
-
-    Fork only where it is safe and cheap: Linux, and no other thread running (mkdocs serve runs
-    a server thread). Results are identical either way; only plain data crosses processes.
-    """
-    if len(paths) >= PARALLEL_FROM and sys.platform == "linux" and threading.active_count() == 1:
-        workers = min(2, os.cpu_count() or 1)
-        if workers > 1:
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                return pool.map(_read_and_parse, paths, chunksize=max(1, len(paths) // (workers * 8)))
-    return [_read_and_parse(path) for path in paths]
+    """Parse files, in two processes when there are many: parsing is most of validation.
+    Results are identical either way; only plain data crosses processes."""
+    return fork_map(_read_and_parse, paths, PARALLEL_FROM)
 
 
 def load_records(root: Path) -> tuple[RecordSet, list[Problem]]:

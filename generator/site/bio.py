@@ -20,9 +20,18 @@ _SCHEMES = {"http", "https", "mailto"}
 
 
 def render_markdown(text: str) -> str:
+    return render_both(text)[0]
+
+
+def render_both(text: str) -> tuple[str, str]:
+    """(safe HTML, plain text) from one parse: parsing is the costly part, so do it once."""
     if not text:
-        return ""
-    html = _MD.render(text)
+        return "", ""
+    tokens = _MD.parse(text)
+    return _clean(_MD.renderer.render(tokens, _MD.options, {})), _words(tokens)
+
+
+def _clean(html: str) -> str:
     return nh3.clean(
         html,
         tags=_TAGS,
@@ -33,13 +42,12 @@ def render_markdown(text: str) -> str:
     ).strip()
 
 
-
-
 def plain_text(text: str) -> str:
     """The words of a Markdown text, for search and summaries (links keep their text)."""
-    if not text:
-        return ""
-    tokens = _MD.parse(text)
+    return render_both(text)[1]
+
+
+def _words(tokens) -> str:
     words = []
     for token in tokens:
         if token.type == "inline":

@@ -14,7 +14,7 @@ from pypinyin import Style, lazy_pinyin
 
 from generator.records import FOLDERS, RecordSet
 from generator.schemas import SchemaSet
-from generator.site.bio import plain_text, render_markdown
+from generator.site.bio import render_both, render_markdown
 
 
 @dataclass
@@ -84,6 +84,7 @@ def build_model(records: RecordSet, schemas: SchemaSet, last_changed: dict[str, 
     for record in (published[i] for i in sorted(published)):
         d = record.data
         consent = d["consent"]
+        bio_html, bio_text = render_both(d.get("bio", ""))
         model.experts[record.id] = {
             "id": record.id,
             "name": d["name"],
@@ -98,8 +99,8 @@ def build_model(records: RecordSet, schemas: SchemaSet, last_changed: dict[str, 
                 {"id": s["society"], "name": society_name(s["society"]), "role": s.get("role", "")}
                 for s in d.get("societies", [])
             ],
-            "bio_html": render_markdown(d.get("bio", "")),
-            "bio_text": plain_text(d.get("bio", "")),
+            "bio_html": bio_html,
+            "bio_text": bio_text,
             "homepage": d.get("homepage", ""),
             "email": d.get("email", "") if consent.get("contact") is True else "",
             "path": record.path,

@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from generator.forking import fork_map
 from generator.reporters import format_text
 from generator.site import fragments
 from generator.site.history import last_changed
@@ -33,6 +34,7 @@ from generator.summaries import funding_years
 from generator.validate import check_records
 
 
+PARALLEL_PAGES_FROM = 2000
 _MARKER = re.compile(r"<!-- kexie:([a-z_]+)(?::([0-9A-Za-z-]+))? -->")
 
 
@@ -110,12 +112,23 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         sitemap = [
             (f.url.removeprefix("./"), "") for f in self._files.documentation_pages() if not f.src_uri.startswith("_kexie/")
         ]
-        for attribute, (folder, template_name, title_key, _kind) in RECORD_PAGES.items():
-            template = self.env.get_template(f"{template_name}.html")
-            for record in getattr(self.model, attribute).values():
-                url = f"{folder}/{record['id']}/"
-                write_page(site, url, shell.render(record[title_key], url, template.render(e=record, **context)))
-                sitemap.append((url, record["changed"]))
+        jobs = [
+            (attribute, record_id)
+            for attribute in RECORD_PAGES
+            for record_id in getattr(self.model, attribute)
+        ]
+        templates = {attribute: self.env.get_template(f"{spec[1]}.html") for attribute, spec in RECORD_PAGES.items()}
+
+        def write(job):
+            attribute, record_id = job
+            folder, _template, title_key, _kind = RECORD_PAGES[attribute]
+            record = getattr(self.model, attribute)[record_id]
+            url = f"{folder}/{record_id}/"
+            write_page(site, url, shell.render(record[title_key], url, templates[attribute].render(e=record, **context)))
+            return url, record["changed"]
+
+        # rendering and writing tens of thousands of pages is the longest step: two processes
+        sitemap += fork_map(write, jobs, PARALLEL_PAGES_FROM)
         write_open_data(self.model, site / "api")
         schemas_out = site / "schemas"
         schemas_out.mkdir(exist_ok=True)

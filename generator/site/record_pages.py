@@ -9,10 +9,14 @@ the (escaped) title and the record's own rendered fragment put in. Same theme, a
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.site.pages import SHELL_CONTENT, SHELL_TITLE
+
+
+_INDENT = re.compile(r"[ \t]*\n\s*")
 
 
 class ShellError(Exception):
@@ -31,6 +35,10 @@ class Shell:
         marker = f"<p>{SHELL_CONTENT}</p>"
         if text.count(marker) != 1:
             raise ShellError("页面框架中找不到唯一的内容占位符：主题模板可能被改动")
+        # the theme's indentation is a fifth of every record page: tens of MB at scale. Runs of
+        # whitespace with a line break become one line break (the frame has no <pre>; its inline
+        # scripts keep their line breaks, so their meaning is unchanged)
+        text = _INDENT.sub("\n", text)
         text = text.replace(shell_url, "KXSHELLURL/")
         text = text.replace(SHELL_TITLE.lower(), "kx-title")  # the heading's generated id
         pieces = text.split(SHELL_TITLE)
