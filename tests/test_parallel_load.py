@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+from generator import forking
 from generator import records as records_module
 from generator.validate import check_records
 from tests.sitebuild import REPO
@@ -39,7 +40,7 @@ def test_forked_parsing_equals_serial_parsing(tmp_path, monkeypatch):
         return real(method)
 
     monkeypatch.setattr(records_module, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(records_module.multiprocessing, "get_context", spy)
+    monkeypatch.setattr(forking.multiprocessing, "get_context", spy)
     parallel = _problems(root)
     assert forks == ["fork"]
     assert parallel == serial
