@@ -46,3 +46,22 @@ def test_forked_parsing_equals_serial_parsing(tmp_path, monkeypatch):
     assert parallel == serial
     rules = {p.rule for p in serial[0]}
     assert {"yaml-duplicate-key", "schema-unknown-field", "schema-type"} <= rules
+
+
+@pytest.mark.skipif(threading.active_count() != 1, reason="fork is only used without other threads")
+def test_pages_written_in_two_processes_equal_the_serial_build(tmp_path, monkeypatch):
+    from generator.build import build_site
+    from generator.site import plugin
+    from tests.sitebuild import demo_site
+
+    serial = demo_site()
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr(plugin, "PARALLEL_PAGES_FROM", 1)
+    forks = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(forking.multiprocessing, "get_context", lambda method=None: forks.append(method) or real(method))
+    parallel = build_site(REPO / "mkdocs.yml", tmp_path / "site")
+    assert "fork" in forks
+    files = sorted(p.relative_to(serial) for p in serial.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(parallel) for p in parallel.rglob("*") if p.is_file())
+    assert [str(p) for p in files if (serial / p).read_bytes() != (parallel / p).read_bytes()] == []
