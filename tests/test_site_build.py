@@ -188,3 +188,11 @@ def test_invalid_records_refuse_the_build_and_keep_the_old_site(tmp_path):
     assert "Traceback" not in result.stderr
     assert marker.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["site"]  # no half-written staging folder left
+
+
+def test_home_page_says_the_data_is_fictional_and_counts_records(site):
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert 'class="admonition warning"' in page and "虚构的演示数据" in page
+    assert f"<strong>{len(published())}</strong><span>位专家</span>" in page
+    assert f"<strong>{len(_records('societies'))}</strong><span>个市级学会</span>" in page
+    assert "最近更新" in page
