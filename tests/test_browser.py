@@ -197,3 +197,13 @@ def test_phone_sized_screen(browser, server, tmp_path):
     assert page.evaluate("document.documentElement.scrollWidth") <= 376  # nothing overflows sideways
     assert errors == []
     context.close()
+
+
+def test_enter_in_the_header_search_opens_the_directory(page, server):
+    eid, expert = _an_expert()
+    page.goto(server)
+    page.fill("input.md-search__input", expert["name"])
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/experts/?query=*")
+    page.evaluate("window.kexieDirectory.ready")
+    assert eid in _result_ids(page)
