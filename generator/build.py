@@ -31,6 +31,7 @@ def _environment(records: Path | None) -> None:
     if records is not None:
         os.environ["KEXIE_RECORDS"] = str(records.resolve())
     os.environ.setdefault("SOURCE_DATE_EPOCH", "0")  # no clock time may reach the output
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # the theme's end-of-life banner is for us, not staff
 
 
 class _Collect(logging.Handler):

@@ -196,3 +196,16 @@ def test_home_page_says_the_data_is_fictional_and_counts_records(site):
     assert f"<strong>{len(published())}</strong><span>位专家</span>" in page
     assert f"<strong>{len(_records('societies'))}</strong><span>个市级学会</span>" in page
     assert "最近更新" in page
+
+
+def test_plain_mkdocs_strict_build_has_no_warnings(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+        cwd=REPO, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    assert (tmp_path / "site" / "experts" / "index.html").is_file()
