@@ -10,7 +10,7 @@ Experts come from bench/synthetic.py (the same generator as the demo records) co
 generator.site.fragments.search_documents converts the model; `--source builtin` uses a small
 generator in this file instead. The index is built with generator.site.search_index, then every query
 is run by IndexReader (the Python twin of directory.js) reading the written files, and scored against
-search_index.Oracle (a plain scan of the same fields):
+search_query.Oracle (a plain scan of the same fields):
 
     precision = found ∩ oracle / found, recall = found ∩ oracle / oracle (summed over a class's queries)
 
@@ -38,14 +38,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.site.search_index import (  # noqa: E402
+from generator.site.search_index import build_search_index  # noqa: E402
+from generator.site.search_query import IndexReader, Oracle  # noqa: E402
+from generator.site.search_text import (  # noqa: E402
     DEFAULT_CARD_BLOCK,
     DEFAULT_SHARD_BYTES,
     FIELDS,
     PAGE_SIZE,
-    IndexReader,
-    Oracle,
-    build_search_index,
     normalize,
     pinyin_syllables,
 )

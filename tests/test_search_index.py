@@ -1,6 +1,6 @@
 """The directory's search index (generator/site/search_index.py) and its browser twin (directory.js).
 
-Every query class of the issue must find exactly what a plain substring scan finds (search_index.Oracle):
+Every query class of the issue must find exactly what a plain substring scan finds (search_query.Oracle):
 2-character words, 3-character words that must not match their two halves apart (科学院), full names,
 given names, surnames (name only), pinyin joined / spaced / initials, latin words, AND of terms.
 The browser tests run directory.js in Debian's Chromium on the same files and require the very
@@ -20,16 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.search_index import (
-    IndexReader,
-    Oracle,
-    build_search_index,
-    decode_numbers,
-    enc,
-    parse_query,
-    pinyin_syllables,
-    query_index,
-)
+from generator.site.search_index import build_search_index
+from generator.site.search_query import IndexReader, Oracle, parse_query, query_index
+from generator.site.search_text import decode_numbers, enc, pinyin_syllables
 
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE_TITLE = "<script>alert(1)</script>"

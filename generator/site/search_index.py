@@ -36,7 +36,7 @@ words (more distinct bigrams than real bios) 2.1-2.6 s to build on two cores, 2.
 reads its keys' shards (median about 56 kB) and the cards of the page it shows (about 7 kB).
 
 site_src/assets/javascripts/directory.js implements the same query algorithm as `IndexReader`
-below; tests/test_search_index.py checks that the two agree.
+in search_query.py; tests/test_search_index.py checks that the two agree.
 """
 
 from __future__ import annotations
@@ -50,227 +50,33 @@ import shutil
 import sys
 import threading
 import time
-import unicodedata
 import zlib
 from collections import defaultdict, deque
-from functools import lru_cache
 from itertools import chain, repeat
 from operator import add, sub
 from pathlib import Path
 
-VERSION = 1
-
-# searched text fields, in this order (ranking prefers matches early in the doc: name first, bio last)
-FIELDS = ("name", "honours", "title", "affiliation", "district", "disciplines", "industries", "societies", "bio")
-# facet group → expert key holding its values
-FACETS = {
-    "discipline": "discipline_codes",
-    "industry": "industries",
-    "society": "society_ids",
-    "district": "district",
-    "honour": "honours",  # "honour_codes" instead when an expert dict has that key (the template's values)
-}
-CARD_FIELDS = ("id", "url", "name", "title", "affiliation", "honours")
-CARD_URL = "experts/{id}/"  # a card's url is "" when it is this (most are)
-
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
-_DEC = {c: i for i, c in enumerate(ALPHABET)}
-
-# Han characters (the same ranges in directory.js)
-HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-_HAN_CHAR = re.compile(f"[{HAN}]")
-_HAN_PAIR = re.compile(f"[{HAN}]{{2}}").fullmatch
-_WORD = re.compile(r"[a-z0-9]+")
-_SEGMENT = re.compile(f"[{HAN}]+|[a-z0-9]+")
-
-DEFAULT_SHARD_BYTES = 32 * 1024
-DEFAULT_CARD_BLOCK = 16
-PAGE_SIZE = 20
-
-
-# ---------------------------------------------------------------- text
-
-
-# the full-width characters of everyday Chinese text, replaced first so that most texts then pass
-# the (fast) is_normalized check; the result is the same as NFKC of the whole text
-_COMMON_WIDE = [(chr(c), chr(c - 0xFEE0)) for c in map(ord, "，；：（）！？％")] + [("\u3000", " ")]
-
-
-def normalize(text: str) -> str:
-    """NFKC (full-width → half-width, compatibility ideographs → unified), then lower case."""
-    if not text.isascii():
-        for wide, narrow in _COMMON_WIDE:
-            if wide in text:
-                text = text.replace(wide, narrow)
-        if not unicodedata.is_normalized("NFKC", text):
-            text = unicodedata.normalize("NFKC", text)
-    return text.lower()
-
-
-def _items(expert: dict, field: str) -> list[str]:
-    value = expert.get(field) or ""
-    values = [value] if isinstance(value, str) else list(value)
-    return [v for v in values if v]
-
-
-def doc_text(expert: dict) -> str:
-    """The normalised searched text of one expert: every field item on its own line."""
-    return "\n".join(normalize(item) for field in FIELDS for item in _items(expert, field))
-
-
-@lru_cache(maxsize=1)
-def _syllables_table() -> frozenset[str]:
-    from pypinyin.contrib.tone_convert import to_normal
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    table = set()
-    for readings in pinyin_dict.values():
-        for reading in readings.split(","):
-            table.add(to_normal(reading).replace("ü", "v"))
-    return frozenset(s for s in table if s.isascii() and s.isalpha())
-
-
-def _splits(word: str) -> dict[int, list[str]]:
-    """Every way to cut a pinyin word into valid syllables, one cut per syllable count (count → syllables)."""
-    table = _syllables_table()
-    n = len(word)
-    reach: list[dict[int, int]] = [dict() for _ in range(n + 1)]  # reach[j][count] = start of the last syllable
-    reach[0][0] = -1
-    for i in range(n):
-        for count in sorted(reach[i]):
-            for j in range(i + 1, min(n, i + 6) + 1):
-                if word[i:j] in table and count + 1 not in reach[j]:
-                    reach[j][count + 1] = i
-    out = {}
-    for count in sorted(reach[n]):
-        parts, j, c = [], n, count
-        while j > 0:
-            i = reach[j][c]
-            parts.append(word[i:j])
-            j, c = i, c - 1
-        out[count] = parts[::-1]
-    return out
-
-
-@lru_cache(maxsize=None)
-def _readings(ch: str) -> tuple[str, ...]:
-    """Every reading of a Han character without tones (单 → shan, dan, chan), longest first."""
-    from pypinyin.contrib.tone_convert import to_normal
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    readings = pinyin_dict.get(ord(ch), "")
-    found = {to_normal(r).replace("ü", "v") for r in readings.split(",") if r}
-    return tuple(sorted(found, key=lambda r: (-len(r), r)))
-
-
-def _by_readings(hans: list[str], joined: str) -> list[str] | None:
-    """Cut the joined spelling into one reading per character (a polyphonic surname is fine: 单 Shan)."""
-    if not hans:
-        return None
-
-    def walk(i: int, at: int) -> list[str] | None:
-        if i == len(hans):
-            return [] if at == len(joined) else None
-        for reading in _readings(hans[i]):
-            if joined.startswith(reading, at):
-                rest = walk(i + 1, at + len(reading))
-                if rest is not None:
-                    return [reading, *rest]
-        return None
-
-    return walk(0, 0)
-
-
-def pinyin_syllables(name: str, pinyin: str) -> list[str]:
-    """("张晓明", "Zhang Xiaoming") → ["zhang", "xiao", "ming"]: lower case, ü → v, a syllable per character."""
-    words = [w for w in re.split(r"[^a-z]+", normalize(pinyin).replace("ü", "v")) if w]
-    if not words:
-        return []
-    hans = _HAN_CHAR.findall(normalize(name))
-    guess = _by_readings(hans, "".join(words))
-    if guess:
-        return guess
-    # the spelling does not follow the characters' readings: cut each word into syllables, as many
-    # in all as the name has characters if that is possible, else as few as possible
-    splits = [_splits(w) for w in words]
-    options = [found or {1: [w]} for w, found in zip(words, splits)]
-    if not all(splits):  # not pinyin (Wade-Giles, a foreign name): keep the words whole where they fail
-        return [s for opt in options for s in opt[min(opt)]]
-    reachable = {0: []}  # total syllables → counts chosen per word so far
-    for opt in options:
-        following: dict[int, list[int]] = {}
-        for total, chosen in sorted(reachable.items()):
-            for count in sorted(opt):
-                following.setdefault(total + count, chosen + [count])
-        reachable = following
-    chosen = reachable.get(len(hans)) or [min(opt) for opt in options]
-    return [s for opt, c in zip(options, chosen) for s in opt[c]]
-
-
-# ---------------------------------------------------------------- number code
-
-
-def _enc(v: int) -> str:
-    if v < 32:
-        return ALPHABET[v]
-    groups = []
-    while v:
-        groups.append(v & 31)
-        v >>= 5
-    groups.reverse()
-    return "".join(ALPHABET[g + 32] for g in groups[:-1]) + ALPHABET[groups[-1]]
-
-
-_TABLE = [_enc(v) for v in range(32768)]
-
-
-def enc(v: int) -> str:
-    return _TABLE[v] if v < 32768 else _enc(v)
-
-
-def decode_numbers(s: str) -> list[int]:
-    out, v = [], 0
-    for ch in s:
-        c = _DEC[ch]
-        if c >= 32:
-            v = v * 32 + c - 32
-        else:
-            out.append(v * 32 + c)
-            v = 0
-    return out
-
-
-def encode_docs(docs) -> str:
-    """Ascending doc numbers → gaps."""
-    out, prev = [], -1
-    for d in docs:
-        out.append(enc(d - prev - 1))
-        prev = d
-    return "".join(out)
-
-
-def decode_docs(s: str) -> list[int]:
-    out, prev = [], -1
-    for gap in decode_numbers(s):
-        prev = prev + gap + 1
-        out.append(prev)
-    return out
-
-
-def decode_postings(s: str) -> dict[int, list[int]]:
-    """Postings "<doc gaps>.<positions>" (one number each per occurrence, in doc then text order;
-    a gap of 0 repeats the previous doc) → {doc: [positions]}."""
-    gaps, positions = s.split(".")
-    out: dict[int, list[int]] = {}
-    doc = 0
-    for gap, pos in zip(decode_numbers(gaps), decode_numbers(positions)):
-        doc += gap
-        if gap or doc not in out:
-            out[doc] = [pos]
-        else:
-            out[doc].append(pos)
-    return out
-
+from generator.site.search_text import (
+    ALPHABET,
+    CARD_URL,
+    DEFAULT_CARD_BLOCK,
+    DEFAULT_SHARD_BYTES,
+    FACETS,
+    FIELDS,
+    PAGE_SIZE,
+    VERSION,
+    _HAN_CHAR,
+    _HAN_PAIR,
+    _TABLE,
+    _WORD,
+    _items,
+    doc_text,
+    enc,
+    encode_docs,
+    normalize,
+    pinyin_syllables,
+    shard_of,
+)
 
 def _invert(experts: list[dict], first: int) -> dict[str, tuple[str, str, int, int]]:
     """Postings of `experts` numbered first, first+1, …: key → (doc gaps, positions, first doc, last doc).
@@ -377,8 +183,6 @@ class _Inversion:
         return _join(mine, theirs)
 
 
-def shard_of(key: str, shards: int) -> int:
-    return zlib.crc32(key.encode("utf-8")) % shards
 
 
 # ---------------------------------------------------------------- build
@@ -523,241 +327,3 @@ def _build(experts: list[dict], out_dir: Path, shard_bytes: int, card_block: int
     }
 
 
-# ---------------------------------------------------------------- query (the algorithm of directory.js)
-
-
-def parse_query(q: str) -> list[tuple] | None:
-    """Query → segments that must all match, or None for "everything" (an empty query).
-
-    ("name", ch)           one Han character: in the name
-    ("text", chars)        two or more Han characters: a substring of the text
-    ("latin", key, words)  latin letters/digits: pinyin prefix of key, or every word a text word
-    An empty list means the query has nothing searchable (punctuation only): no result.
-    """
-    qn = normalize(q).replace("ü", "v")
-    if not qn.strip():
-        return None
-    if not _HAN_CHAR.search(qn):
-        words_ = _WORD.findall(qn)
-        return [("latin", "".join(words_), tuple(words_))] if words_ else []
-    # with Han in the query, spaces and punctuation only separate segments: 材料 浙江大学, 张 zw
-    segments: list[tuple] = []
-    for seg in _SEGMENT.findall(qn):
-        if _HAN_CHAR.match(seg):
-            s = ("name", seg) if len(seg) == 1 else ("text", seg)
-        else:
-            s = ("latin", seg, (seg,))
-        if s not in segments:
-            segments.append(s)
-    return segments
-
-
-def covering_offsets(k: int) -> list[int]:
-    """Bigram offsets whose bigrams cover every character of a k-character string."""
-    offsets = list(range(0, k - 1, 2))
-    if k % 2 == 1:
-        offsets.append(k - 2)
-    return offsets
-
-
-class IndexReader:
-    """Reads the written files like the browser does; `fetched` logs (file, bytes) of every first read."""
-
-    def __init__(self, out_dir: Path):
-        self.dir = Path(out_dir)
-        self._cache: dict[str, object] = {}
-        self.fetched: list[tuple[str, int]] = []
-        self.manifest = self.get("manifest.json")
-        self._facet_sets = None
-
-    def get(self, rel: str):
-        if rel not in self._cache:
-            path = self.dir / rel
-            if not path.is_file():
-                self._cache[rel] = None
-            else:
-                data = path.read_bytes()
-                self.fetched.append((rel, len(data)))
-                self._cache[rel] = json.loads(data)
-        return self._cache[rel]
-
-    # --- postings
-    def postings(self, key: str) -> dict[int, list[int]]:
-        shard = self.get(f"i/{shard_of(key, self.manifest['shards'])}.json") or {}
-        value = shard.get(key)
-        if value is None:
-            return {}
-        if value.startswith("@"):
-            value = self.get(f"x/{value[1:]}.json")["p"]
-        return decode_postings(value)
-
-    def pinyin(self, letter: str) -> list[tuple[int, str]]:
-        if letter not in self.manifest["pinyin"]:
-            return []
-        data = self.get(f"p/{letter}.json")
-        return list(zip(decode_docs(data["d"]), data["s"]))
-
-    # --- segments → {doc: score}
-    def _text(self, chars: str) -> dict[int, int]:
-        chars_ = list(chars)
-        offsets = covering_offsets(len(chars_))
-        lists = [(off, self.postings(chars_[off] + chars_[off + 1])) for off in offsets]
-        lists.sort(key=lambda t: len(t[1]))
-        first_off, first = lists[0]
-        out = {}
-        for doc, positions in first.items():
-            others = []
-            for off, post in lists[1:]:
-                ps = post.get(doc)
-                if ps is None:
-                    break
-                others.append((off, set(ps)))
-            else:
-                best = None
-                for p in positions:
-                    start = p - first_off
-                    if all(start + off in ps for off, ps in others) and (best is None or start < best):
-                        best = start
-                if best is not None:
-                    out[doc] = best
-        return out
-
-    def _latin(self, key: str, words: tuple[str, ...]) -> dict[int, int]:
-        out: dict[int, int] = {}
-        if key and key[0].isalpha():
-            for doc, spaced in self.pinyin(key[0]):
-                syl = spaced.split(" ")
-                if "".join(syl).startswith(key):
-                    out[doc] = 0 if "".join(syl) == key else 1
-                elif "".join(s[0] for s in syl).startswith(key):
-                    out[doc] = 2
-        token_docs = None
-        for w in words:
-            post = self.postings("w:" + w)
-            scores = {d: ps[0] for d, ps in post.items()}
-            if token_docs is None:
-                token_docs = scores
-            else:
-                token_docs = {d: s + scores[d] for d, s in token_docs.items() if d in scores}
-        for doc, s in (token_docs or {}).items():
-            if doc not in out:
-                out[doc] = 3 + s
-        return out
-
-    def match(self, q: str) -> list[int] | None:
-        """Matching docs for q, best first; None for an empty query (everything, in doc order)."""
-        segments = parse_query(q)
-        if segments is None:
-            return None
-        if not segments:
-            return []
-        scores: dict[int, int] | None = None
-        for seg in segments:
-            if seg[0] == "name":
-                found = {d: ps[0] for d, ps in self.postings("n:" + seg[1]).items()}
-            elif seg[0] == "text":
-                found = self._text(seg[1])
-            else:
-                found = self._latin(seg[1], seg[2])
-            scores = found if scores is None else {d: s + found[d] for d, s in scores.items() if d in found}
-            if not scores:
-                return []
-        return sorted(scores, key=lambda d: (scores[d], d))
-
-    # --- facets
-    def facet_sets(self) -> dict[str, dict[str, set[int]]]:
-        if self._facet_sets is None:
-            data = self.get("facets.json")
-            self._facet_sets = {g: {v: set(decode_docs(s)) for v, s in vals.items()} for g, vals in data.items()}
-        return self._facet_sets
-
-    def search(self, q: str = "", filters: dict[str, list[str]] | None = None, page: int = 1, page_size: int = PAGE_SIZE):
-        """The directory's view: matching docs after filters, facet counts, and the cards of one page."""
-        docs = self.match(q)
-        if docs is None:
-            docs = list(range(self.manifest["docs"]))
-        filters = {g: list(v) for g, v in (filters or {}).items() if v}
-        sets = self.facet_sets()
-
-        def allowed(group):
-            return set().union(*(sets.get(group, {}).get(v, set()) for v in filters[group]))
-
-        group_sets = {g: allowed(g) for g in filters}
-        result = [d for d in docs if all(d in s for s in group_sets.values())]
-        counts = {}
-        for group, values in sets.items():
-            others = [s for g, s in group_sets.items() if g != group]
-            base = {d for d in docs if all(d in s for s in others)}
-            counts[group] = {v: len(base & ds) for v, ds in values.items()}
-        pages = max(1, math.ceil(len(result) / page_size))
-        page = min(max(1, page), pages)
-        shown = result[(page - 1) * page_size : page * page_size]
-        cards = [self.card(d) for d in shown]
-        return {"docs": result, "total": len(result), "facets": counts, "page": page, "pages": pages, "cards": cards}
-
-    def card(self, doc: int) -> dict:
-        block = self.manifest["cardBlock"]
-        card = dict(zip(CARD_FIELDS, self.get(f"c/{doc // block}.json")[doc % block]))
-        card["url"] = card["url"] or self.manifest["cardUrl"].replace("{id}", card["id"])
-        return card
-
-    def ids(self, docs: list[int]) -> list[str]:
-        block = self.manifest["cardBlock"]
-        return [self.get(f"c/{d // block}.json")[d % block][0] for d in docs]
-
-
-def query_index(out_dir: Path, q: str) -> list[str]:
-    """Expert ids matching q, best first (an empty query: every expert in directory order)."""
-    reader = IndexReader(out_dir)
-    docs = reader.match(q)
-    if docs is None:
-        docs = list(range(reader.manifest["docs"]))
-    return reader.ids(docs)
-
-
-# ---------------------------------------------------------------- the oracle (what "correct" means)
-
-
-class Oracle:
-    """What a plain scan of the same fields says should match a query (tests and bench score against it).
-
-    Han term of ≥ 2 characters: a substring of one field item (normalised). One Han character: in the
-    name. Latin: the letters (spaces removed) are a prefix of the joined pinyin or of its initials, or
-    every latin word equals a maximal [a-z0-9]+ run of a field item. All segments must hold.
-    """
-
-    def __init__(self, experts: list[dict]):
-        self.rows = []
-        for e in experts:
-            items = [normalize(i) for f in FIELDS for i in _items(e, f)]
-            syl = pinyin_syllables(e["name"], e.get("pinyin") or "")
-            tokens = {w for i in items for w in _WORD.findall(i)}
-            self.rows.append(
-                (e["id"], normalize(e["name"]), "\n".join(items), "".join(syl), "".join(s[0] for s in syl), tokens)
-            )
-
-    def ids(self, q: str) -> set[str]:
-        segments = parse_query(q)
-        if segments is None:
-            return {row[0] for row in self.rows}
-        if not segments:
-            return set()
-        out = set()
-        for eid, name, text, joined, initials, tokens in self.rows:
-            for seg in segments:
-                if seg[0] == "name":
-                    ok = seg[1] in name
-                elif seg[0] == "text":
-                    ok = seg[1] in text  # items are joined by a newline, which no segment contains
-                else:
-                    key, words_ = seg[1], seg[2]
-                    ok = joined.startswith(key) or initials.startswith(key) or all(w in tokens for w in words_)
-                if not ok:
-                    break
-            else:
-                out.add(eid)
-        return out
-
-
-def oracle(experts: list[dict], q: str) -> set[str]:
-    return Oracle(experts).ids(q)

@@ -1,0 +1,227 @@
+"""Shared by the index builder and its reader: normalising text, pinyin syllables, the number
+code of postings, and which shard a key lives in. See search_index.py for the file format."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from functools import lru_cache
+
+VERSION = 1
+
+# searched text fields, in this order (ranking prefers matches early in the doc: name first, bio last)
+FIELDS = ("name", "honours", "title", "affiliation", "district", "disciplines", "industries", "societies", "bio")
+# facet group → expert key holding its values
+FACETS = {
+    "discipline": "discipline_codes",
+    "industry": "industries",
+    "society": "society_ids",
+    "district": "district",
+    "honour": "honours",  # "honour_codes" instead when an expert dict has that key (the template's values)
+}
+CARD_FIELDS = ("id", "url", "name", "title", "affiliation", "honours")
+CARD_URL = "experts/{id}/"  # a card's url is "" when it is this (most are)
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
+_DEC = {c: i for i, c in enumerate(ALPHABET)}
+
+# Han characters (the same ranges in directory.js)
+HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN_CHAR = re.compile(f"[{HAN}]")
+_HAN_PAIR = re.compile(f"[{HAN}]{{2}}").fullmatch
+_WORD = re.compile(r"[a-z0-9]+")
+_SEGMENT = re.compile(f"[{HAN}]+|[a-z0-9]+")
+
+DEFAULT_SHARD_BYTES = 32 * 1024
+DEFAULT_CARD_BLOCK = 16
+PAGE_SIZE = 20
+
+
+# ---------------------------------------------------------------- text
+
+
+# the full-width characters of everyday Chinese text, replaced first so that most texts then pass
+# the (fast) is_normalized check; the result is the same as NFKC of the whole text
+_COMMON_WIDE = [(chr(c), chr(c - 0xFEE0)) for c in map(ord, "，；：（）！？％")] + [("\u3000", " ")]
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width → half-width, compatibility ideographs → unified), then lower case."""
+    if not text.isascii():
+        for wide, narrow in _COMMON_WIDE:
+            if wide in text:
+                text = text.replace(wide, narrow)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+    return text.lower()
+
+
+def _items(expert: dict, field: str) -> list[str]:
+    value = expert.get(field) or ""
+    values = [value] if isinstance(value, str) else list(value)
+    return [v for v in values if v]
+
+
+def doc_text(expert: dict) -> str:
+    """The normalised searched text of one expert: every field item on its own line."""
+    return "\n".join(normalize(item) for field in FIELDS for item in _items(expert, field))
+
+
+@lru_cache(maxsize=1)
+def _syllables_table() -> frozenset[str]:
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    table = set()
+    for readings in pinyin_dict.values():
+        for reading in readings.split(","):
+            table.add(to_normal(reading).replace("ü", "v"))
+    return frozenset(s for s in table if s.isascii() and s.isalpha())
+
+
+def _splits(word: str) -> dict[int, list[str]]:
+    """Every way to cut a pinyin word into valid syllables, one cut per syllable count (count → syllables)."""
+    table = _syllables_table()
+    n = len(word)
+    reach: list[dict[int, int]] = [dict() for _ in range(n + 1)]  # reach[j][count] = start of the last syllable
+    reach[0][0] = -1
+    for i in range(n):
+        for count in sorted(reach[i]):
+            for j in range(i + 1, min(n, i + 6) + 1):
+                if word[i:j] in table and count + 1 not in reach[j]:
+                    reach[j][count + 1] = i
+    out = {}
+    for count in sorted(reach[n]):
+        parts, j, c = [], n, count
+        while j > 0:
+            i = reach[j][c]
+            parts.append(word[i:j])
+            j, c = i, c - 1
+        out[count] = parts[::-1]
+    return out
+
+
+@lru_cache(maxsize=None)
+def _readings(ch: str) -> tuple[str, ...]:
+    """Every reading of a Han character without tones (单 → shan, dan, chan), longest first."""
+    from pypinyin.contrib.tone_convert import to_normal
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    readings = pinyin_dict.get(ord(ch), "")
+    found = {to_normal(r).replace("ü", "v") for r in readings.split(",") if r}
+    return tuple(sorted(found, key=lambda r: (-len(r), r)))
+
+
+def _by_readings(hans: list[str], joined: str) -> list[str] | None:
+    """Cut the joined spelling into one reading per character (a polyphonic surname is fine: 单 Shan)."""
+    if not hans:
+        return None
+
+    def walk(i: int, at: int) -> list[str] | None:
+        if i == len(hans):
+            return [] if at == len(joined) else None
+        for reading in _readings(hans[i]):
+            if joined.startswith(reading, at):
+                rest = walk(i + 1, at + len(reading))
+                if rest is not None:
+                    return [reading, *rest]
+        return None
+
+    return walk(0, 0)
+
+
+def pinyin_syllables(name: str, pinyin: str) -> list[str]:
+    """("张晓明", "Zhang Xiaoming") → ["zhang", "xiao", "ming"]: lower case, ü → v, a syllable per character."""
+    words = [w for w in re.split(r"[^a-z]+", normalize(pinyin).replace("ü", "v")) if w]
+    if not words:
+        return []
+    hans = _HAN_CHAR.findall(normalize(name))
+    guess = _by_readings(hans, "".join(words))
+    if guess:
+        return guess
+    # the spelling does not follow the characters' readings: cut each word into syllables, as many
+    # in all as the name has characters if that is possible, else as few as possible
+    splits = [_splits(w) for w in words]
+    options = [found or {1: [w]} for w, found in zip(words, splits)]
+    if not all(splits):  # not pinyin (Wade-Giles, a foreign name): keep the words whole where they fail
+        return [s for opt in options for s in opt[min(opt)]]
+    reachable = {0: []}  # total syllables → counts chosen per word so far
+    for opt in options:
+        following: dict[int, list[int]] = {}
+        for total, chosen in sorted(reachable.items()):
+            for count in sorted(opt):
+                following.setdefault(total + count, chosen + [count])
+        reachable = following
+    chosen = reachable.get(len(hans)) or [min(opt) for opt in options]
+    return [s for opt, c in zip(options, chosen) for s in opt[c]]
+
+
+# ---------------------------------------------------------------- number code
+
+
+def _enc(v: int) -> str:
+    if v < 32:
+        return ALPHABET[v]
+    groups = []
+    while v:
+        groups.append(v & 31)
+        v >>= 5
+    groups.reverse()
+    return "".join(ALPHABET[g + 32] for g in groups[:-1]) + ALPHABET[groups[-1]]
+
+
+_TABLE = [_enc(v) for v in range(32768)]
+
+
+def enc(v: int) -> str:
+    return _TABLE[v] if v < 32768 else _enc(v)
+
+
+def decode_numbers(s: str) -> list[int]:
+    out, v = [], 0
+    for ch in s:
+        c = _DEC[ch]
+        if c >= 32:
+            v = v * 32 + c - 32
+        else:
+            out.append(v * 32 + c)
+            v = 0
+    return out
+
+
+def encode_docs(docs) -> str:
+    """Ascending doc numbers → gaps."""
+    out, prev = [], -1
+    for d in docs:
+        out.append(enc(d - prev - 1))
+        prev = d
+    return "".join(out)
+
+
+def decode_docs(s: str) -> list[int]:
+    out, prev = [], -1
+    for gap in decode_numbers(s):
+        prev = prev + gap + 1
+        out.append(prev)
+    return out
+
+
+def decode_postings(s: str) -> dict[int, list[int]]:
+    """Postings "<doc gaps>.<positions>" (one number each per occurrence, in doc then text order;
+    a gap of 0 repeats the previous doc) → {doc: [positions]}."""
+    gaps, positions = s.split(".")
+    out: dict[int, list[int]] = {}
+    doc = 0
+    for gap, pos in zip(decode_numbers(gaps), decode_numbers(positions)):
+        doc += gap
+        if gap or doc not in out:
+            out[doc] = [pos]
+        else:
+            out[doc].append(pos)
+    return out
+
+
+
+def shard_of(key: str, shards: int) -> int:
+    return zlib.crc32(key.encode("utf-8")) % shards
