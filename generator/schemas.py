@@ -197,7 +197,13 @@ def _describe(error: jsonschema.ValidationError, doc: Document, field_schema):
         else:  # a long vocabulary: suggest the nearest values instead of listing them all
             wanted = str(error.instance)
             named = [v for v in values if wanted and wanted in labels.get(v, "")]
-            choices = (named or difflib.get_close_matches(wanted, values, n=5, cutoff=0.3))[:5]
+            if named:
+                choices = named
+            elif wanted.isdigit():  # a mistyped code: codes of the same group (520 → 510, 530 …)
+                choices = [v for v in values if v[:2] == wanted[:2]] or [v for v in values if v[:1] == wanted[:1]]
+            else:
+                choices = difflib.get_close_matches(wanted, values, n=5, cutoff=0.3)
+            choices = choices[:5]
             advice = f"完整列表（{len(values)} 项）见 schemas/vocab.schema.json 或网站“参与维护”页" + (
                 "；是否想填：" if choices else ""
             )
