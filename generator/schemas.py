@@ -174,7 +174,7 @@ def _describe(error: jsonschema.ValidationError, doc: Document, field_schema):
             "string": "文字",
             "integer": "整数",
             "number": "数字",
-            "boolean": "true 或 false",
+            "boolean": " true 或 false",
             "array": "列表（每项以“- ”开头）",
             "object": "“字段: 值”的映射",
         }
@@ -266,5 +266,7 @@ def _show(value) -> str:
         return "空值"
     if isinstance(value, (dict, list)):
         return "一个映射" if isinstance(value, dict) else "一个列表"
+    if isinstance(value, (int, float)):
+        return str(value)  # unquoted: a quoted number would read as text
     text = str(value)
     return f"“{text[:60]}{'…' if len(text) > 60 else ''}”"
