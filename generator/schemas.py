@@ -241,7 +241,25 @@ def _describe(error: jsonschema.ValidationError, doc: Document, field_schema):
             field,
         )
     elif keyword == "uniqueItems":
-        yield (line, column, "schema-unique", f"{label} 中有重复的项：请删除重复项", field)
+        items = error.instance if isinstance(error.instance, list) else []
+        seen, repeat = [], None
+        for index, item in enumerate(items):
+            if item in seen:
+                repeat = index
+                break
+            seen.append(item)
+        if repeat is None:
+            yield (line, column, "schema-unique", f"{label} 中有重复的项：请删除重复项", field)
+        else:
+            first = seen.index(items[repeat]) + 1
+            rline, rcol = doc.where(path + (repeat,))
+            yield (
+                rline,
+                rcol,
+                "schema-unique",
+                f"{label} 的第 {repeat + 1} 项 {_show(items[repeat])} 与第 {first} 项重复：请删除这一行",
+                _field(path + (repeat,)),
+            )
     elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         word = "不小于" if "inimum" in keyword else "不大于"
         yield (

@@ -105,6 +105,8 @@ def decode(raw: bytes) -> str | ParseError:
             "file-too-large",
             f"文件大小为 {len(raw)} 字节，超过上限 {MAX_BYTES} 字节：一条记录不应这么长，请检查是否粘贴了多余内容",
         )
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return ParseError("file-encoding", "文件是 UTF-16 编码：请用文本编辑器另存为 UTF-8 编码（不带 BOM 亦可）")
     if b"\x00" in raw:
         return ParseError("file-encoding", "文件含有二进制内容（NUL 字节），不是文本文件：请用文本编辑器另存为 UTF-8 的 .yaml 文件")
     try:
