@@ -236,10 +236,6 @@ VARIANTS = {
         [(P + "agri-station-2015.yaml", _set(("status",), "terminated"))],
         "sanction-refund", P + "agri-station-2015.yaml", "status", "请把 status 改为 revoked",
     ),
-    "refund-missing": (
-        [(P + "agri-station-2015.yaml", _set(("sanctions", 0, "refund"), None))],
-        "sanction-refund", P + "agri-station-2015.yaml", "sanctions.0", "refund: 40000",
-    ),
     "assessment-year-missing": (
         [(P + "computer-station-2015.yaml", _set(("assessments",), None))],
         "assessment-missing", P + "computer-station-2015.yaml", "funding.1.year", "没有 2016 年度考核记录",
@@ -259,6 +255,14 @@ def test_rule_variant(name, tmp_path, monkeypatch):
     assert matching, found
     assert text in matching[0].message
     assert policy_rules()[rule]["article"] in matching[0].message
+
+
+def test_missing_refund_is_caught_by_the_schema_first(tmp_path, monkeypatch):
+    records = build_tree(tmp_path)
+    edit(records, P + "agri-station-2015.yaml", _set(("sanctions", 0, "refund"), None))
+    found = problems(records, monkeypatch)
+    assert [(p.rule, p.field) for p in found] == [("schema-required", "sanctions.0.refund")]
+    assert "缺少必填字段 `refund`" in found[0].message
 
 
 # ---------------------------------------------------------------- things that must pass
