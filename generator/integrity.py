@@ -163,6 +163,41 @@ def check_schema_comment(records: RecordSet):
             )
 
 
+# where a record's district was in force: (record type, district path, date path)
+DISTRICT_DATES = [
+    ("workstation", ("district",), ("established",)),
+    ("need", ("unit", "district"), ("submitted",)),
+]
+
+
+def check_district_dates(records: RecordSet, validity: dict):
+    """A district name must have existed on the record's date (区划 changed in 2015, 2017, 2021)."""
+    for record_type, district_path, date_path in DISTRICT_DATES:
+        for record in records.valid(record_type):
+            district = _get(record.data, district_path)
+            date = _get(record.data, date_path)
+            if not isinstance(district, str) or not isinstance(date, str) or district not in validity:
+                continue
+            start, end = validity[district]
+            if date < start or (end and date > end):
+                span = f"{start} 至 {end}" if end else f"{start} 起"
+                current = [name for name, (s, e) in validity.items() if s <= date and (not e or date <= e)]
+                yield record.at(
+                    district_path,
+                    "district-date",
+                    f"“{district}”的名称有效期为 {span}，与日期 {date} 不符：请填写当时的区、县（市）名称（当时有效：{'、'.join(current)}）",
+                    WARNING,
+                )
+
+
+def _get(data, path):
+    for part in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
 INTEGRITY_CHECKS = [
     check_ids,
     check_references,
@@ -173,7 +208,9 @@ INTEGRITY_CHECKS = [
 ]
 
 
-def check_integrity(records: RecordSet):
+def check_integrity(records: RecordSet, validity: dict | None = None):
     for check in INTEGRITY_CHECKS:
         yield from check(records)
+    if validity:
+        yield from check_district_dates(records, validity)
 

@@ -27,6 +27,6 @@ def check_records(root: Path, schemas_dir: Path | None = None) -> Checked:
         for line, column, rule, message, field in schemas.check(record.type, record.doc):
             report.add(Problem(record.path, line, column, rule, message, field=field))
             records.invalid.add((record.type, record.id))
-    report.extend(check_integrity(records))
+    report.extend(check_integrity(records, schemas.vocab["district"].get("x-validity")))
     report.extend(check_policy(records, schemas))
     return Checked(records, schemas, report)
