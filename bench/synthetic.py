@@ -209,6 +209,7 @@ class Synth:
             if i >= len(SOCIETY_FIELDS):  # benchmark sizes: 杭州市青年计算机研究会 and so on
                 field, kind = MODIFIERS[(i // len(SOCIETY_FIELDS) - 1) % len(MODIFIERS)] + area, "研究会"
             sid = self.new_id("society", slug("hz", field, kind))
+            # real societies bear names like ours: the demo ones say they are demo ones
             founded = r.randint(1956, 2010) if r.random() < 0.92 else r.randint(2012, 2014)
             gs, g = [], r.choices(grades, [3, 15, 35, 32, 15])[0]
             if r.random() < 0.9 and founded < 2011:
@@ -216,7 +217,7 @@ class Synth:
                 if r.random() < 0.5:
                     gs.append({"year": 2016, "grade": grades[max(0, min(4, grades.index(g) + r.choice((-1, 0, 1))))]})
             self.recs["society"].append({
-                "id": sid, "name": f"杭州市{field}{kind}", "kind": kind, "founded": founded, "disciplines": list(discs),
+                "id": sid, "name": f"杭州市{field}{kind}（演示）", "kind": kind, "founded": founded, "disciplines": list(discs),
                 "duties": [d.format(a=area) for d in sorted(r.sample(DUTIES, r.randint(3, 6)), key=DUTIES.index)],
                 "inspections": [{"year": y, "result": "合格"} for y in range(max(2012, founded + 1), 2018)],
                 "grades": gs, "website": f"https://{sid}.example.org/",
