@@ -25,7 +25,7 @@ from generator.site import fragments
 from generator.site.history import last_changed
 from generator.site.model import build_model
 from generator.site.opendata import write_open_data
-from generator.site.pages import LIST_PAGES, year_pages, RECORD_PAGES, SHELL_CONTENT, SHELL_SRC, SHELL_TITLE, base_for
+from generator.site.pages import LIST_PAGES, RECORD_PAGES, SHELL_CONTENT, SHELL_SRC, SHELL_TITLE, base_for, year_pages
 from generator.site.record_pages import Shell, ShellError, write_page
 from generator.site.render import make_env
 from generator.site.search_index import build_search_index
@@ -75,7 +75,6 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         self.model = build_model(checked.records, checked.schemas, last_changed(root))
         self.env = make_env()
         self.links = Links(self.config.repository, self.config.branch)
-        self.generated = {}
         return config
 
     def on_files(self, files: Files, config) -> Files:
