@@ -209,3 +209,39 @@ def test_plain_mkdocs_strict_build_has_no_warnings(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "WARNING -" not in result.stderr  # MkDocs prefixes every warning so
     assert (tmp_path / "site" / "experts" / "index.html").is_file()
+
+
+def _wan(yuan: int) -> str:
+    return f"{yuan / 10000:,.2f}"
+
+
+def test_funding_page_totals_equal_the_records(site):
+    projects = _records("projects")
+    total = sum(f["amount"] for p in projects.values() for f in p["funding"])
+    page = (site / "funding" / "index.html").read_text(encoding="utf-8")
+    assert f"资助经费合计 <strong>{_wan(total)}</strong> 万元" in page
+    years = sorted({f["year"] for p in projects.values() for f in p["funding"]})
+    for year in years:
+        amount = sum(f["amount"] for p in projects.values() for f in p["funding"] if f["year"] == year)
+        assert re.search(rf"<td>{year} 年</td><td[^>]*>\d+</td><td[^>]*>{re.escape(_wan(amount))}</td>", page), year
+        year_page = (site / "funding" / str(year) / "index.html").read_text(encoding="utf-8")
+        assert f"年度资助经费合计 <strong>{_wan(amount)}</strong> 万元" in year_page
+    assert "<svg" in page and "cdn" not in page.lower()
+    # every figure can be audited: each project appears as a link in the breakdown
+    some = next(iter(sorted(projects)))
+    assert f'href="../projects/{some}/"' in page
+
+
+def test_targets_page_compares_each_target_with_the_records(site):
+    policy = yaml.safe_load((REPO / "records" / "policies" / "2015-2017.yaml").read_text(encoding="utf-8"))
+    page = (site / "targets" / "index.html").read_text(encoding="utf-8")
+    for target in policy["targets"]:
+        assert html.escape(target["title"], quote=False) in page
+    stations = [
+        w for w in _records("workstations").values()
+        if w["kind"] == "service-station" and policy["valid_from"] <= w["established"] <= policy["valid_until"]
+    ]
+    row = page[page.index("建成市级学会科技服务站"):]
+    row = row[: row.index("</tr>")]
+    assert f"{len(stations)}家" in row
+    assert 'role="progressbar"' in row
