@@ -47,8 +47,6 @@ import math
 import os
 import re
 import shutil
-import sys
-import threading
 import time
 import zlib
 from collections import defaultdict, deque
@@ -56,6 +54,7 @@ from itertools import chain, repeat
 from operator import add, sub
 from pathlib import Path
 
+from generator.forking import can_fork
 from generator.site.search_text import (
     ALPHABET,
     CARD_URL,
@@ -155,7 +154,7 @@ class _Inversion:
         self.experts, self.child, self.half = experts, None, len(experts) // 2
         if jobs is None:
             jobs = 2 if len(experts) >= 2000 and (os.cpu_count() or 1) >= 2 else 1
-        if jobs > 1 and self.half and sys.platform == "linux" and threading.active_count() == 1:
+        if jobs > 1 and self.half and can_fork():  # the one rule for when forking is safe
             import multiprocessing
 
             ctx = multiprocessing.get_context("fork")
@@ -181,8 +180,6 @@ class _Inversion:
         if theirs is None or self.child.exitcode != 0:
             theirs = _invert(self.experts[self.half :], self.half)
         return _join(mine, theirs)
-
-
 
 
 # ---------------------------------------------------------------- build
