@@ -245,3 +245,9 @@ def test_targets_page_compares_each_target_with_the_records(site):
     row = row[: row.index("</tr>")]
     assert f"{len(stations)}家" in row
     assert 'role="progressbar"' in row
+
+
+def test_theme_search_covers_prose_pages_only(site):
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    pages = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert pages == {"", "about/", "contributing/"}  # experts are found by the directory's own index

@@ -11,6 +11,7 @@ class GeneratedPage:
     src: str  # path inside docs_dir, as if it were a Markdown file there
     title: str
     fragment: str  # template under generator/site/templates/, without .html
+    searchable: bool = False  # in the theme's search (for prose pages, not data tables)
 
 
 LIST_PAGES = [
@@ -23,7 +24,7 @@ LIST_PAGES = [
     GeneratedPage("open-data.md", "开放数据", "open_data"),
     GeneratedPage("funding/index.md", "资助经费", "funding"),
     GeneratedPage("targets.md", "主要目标完成情况", "targets"),
-    GeneratedPage("contributing.md", "参与维护", "contributing"),
+    GeneratedPage("contributing.md", "参与维护", "contributing", searchable=True),
 ]
 
 

@@ -79,7 +79,10 @@ class KexiePlugin(BasePlugin[KexieConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         for page in LIST_PAGES + year_pages(funding_years(self.model)):
-            content = f"---\ntitle: {page.title}\n---\n\n# {page.title}\n\n<!-- kexie:{page.fragment} -->\n"
+            # the theme's search covers the hand-written pages; data pages have the directory's
+            # own index, and indexing their long tables cost seconds at scale
+            exclude = "" if page.searchable else "search:\n  exclude: true\n"
+            content = f"---\ntitle: {page.title}\n{exclude}---\n\n# {page.title}\n\n<!-- kexie:{page.fragment} -->\n"
             files.append(File.generated(config, page.src, content=content))
         shell = f"---\nsearch:\n  exclude: true\n---\n\n# {SHELL_TITLE}\n\n{SHELL_CONTENT}\n"
         files.append(File.generated(config, SHELL_SRC, content=shell))
