@@ -23,10 +23,25 @@ def render_markdown(text: str) -> str:
     return render_both(text)[0]
 
 
+# Text with none of Markdown's syntax characters and no indented or trailing-space lines is just
+# paragraphs; most bios are. Rendering those directly skips the parser, the costly part at scale.
+# tests/test_bio.py checks that both paths agree on every demo text and on edge cases.
+_SYNTAX = re.compile(r"[\\`*_\[\]()<>&!#|~=+\-:]|^[ \t]*[0-9]+[.)]|^ {4}|\t| {2,}$", re.MULTILINE)
+_BLANK = re.compile(r"\n[ \t]*\n")
+
+
 def render_both(text: str) -> tuple[str, str]:
-    """(safe HTML, plain text) from one parse: parsing is the costly part, so do it once."""
-    if not text:
+    """(safe HTML, plain text); one parse at most: parsing is the costly part, so do it once."""
+    if not text or not text.strip():
         return "", ""
+    if not _SYNTAX.search(text):
+        paragraphs = [p.strip() for p in _BLANK.split(text.strip()) if p.strip()]
+        html = "\n".join("<p>" + "\n".join(line.strip() for line in p.split("\n")) + "</p>" for p in paragraphs)
+        return _clean(html), re.sub(r"\s+", " ", text).strip()
+    return _render_parsed(text)
+
+
+def _render_parsed(text: str) -> tuple[str, str]:
     tokens = _MD.parse(text)
     return _clean(_MD.renderer.render(tokens, _MD.options, {})), _words(tokens)
 
