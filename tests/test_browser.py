@@ -207,3 +207,30 @@ def test_enter_in_the_header_search_opens_the_directory(page, server):
     page.wait_for_url("**/experts/?query=*")
     page.evaluate("window.kexieDirectory.ready")
     assert eid in _result_ids(page)
+
+
+def _first(folder: str) -> str:
+    return sorted(p.stem for p in (REPO / "records" / folder).glob("*.yaml"))[0]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "societies/", "workstations/", "projects/", "needs/", "proposals/", "funding/", "funding/2016/",
+     "targets/", "open-data/", "contributing/", "about/", "SOCIETY", "WORKSTATION", "PROJECT", "NEED", "PROPOSAL"],
+)
+def test_every_kind_of_page_loads_cleanly_on_a_phone(browser, server, path):
+    folders = {"SOCIETY": "societies", "WORKSTATION": "workstations", "PROJECT": "projects", "NEED": "needs", "PROPOSAL": "proposals"}
+    if path in folders:
+        path = f"{folders[path]}/{_first(folders[path])}/"
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    response = page.goto(server + path)
+    page.wait_for_load_state("load")
+    assert response.status == 200
+    assert errors == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 376, "the page scrolls sideways"
+    assert page.locator("h1").count() == 1
+    context.close()
