@@ -234,3 +234,19 @@ def test_every_kind_of_page_loads_cleanly_on_a_phone(browser, server, path):
     assert page.evaluate("document.documentElement.scrollWidth") <= 376, "the page scrolls sideways"
     assert page.locator("h1").count() == 1
     context.close()
+
+
+def test_tables_sort_when_a_header_is_clicked(page, server):
+    page.goto(server + "societies/")
+    header = page.locator("table[data-sort] th", has_text="获得资助（万元）")
+    column = page.eval_on_selector_all("table[data-sort] thead th", "ths => ths.map(t => t.textContent)").index("获得资助（万元）")
+
+    def values():
+        cells = page.eval_on_selector_all(f"table[data-sort] tbody tr td:nth-child({column + 1})", "tds => tds.map(t => t.textContent)")
+        return [float(c.replace(",", "")) for c in cells]
+
+    header.click()
+    assert values() == sorted(values())
+    header.click()
+    assert values() == sorted(values(), reverse=True)
+    assert header.get_attribute("aria-sort") == "descending"
