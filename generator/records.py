@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.forking import fork_map
+from generator.forking import can_fork, fork_map
 from generator.problems import ERROR, Problem
 from generator.yamlload import MAX_BYTES, Document, ParseError, parse
 
@@ -136,10 +136,21 @@ def _read_and_parse(path: Path):
 PARALLEL_FROM = 2000  # below this many files a second process costs more than it saves
 
 
+def _parse_lean(path: Path):
+    """As _read_and_parse, minus the text: sending every file's text back from the worker cost
+    more than parsing it. A problem's position re-reads the file (see Document.where)."""
+    result = _read_and_parse(path)
+    if not isinstance(result, ParseError):
+        result.text, result.source = "", os.path.abspath(path)
+    return result
+
+
 def _parse_all(paths: list[Path]) -> list:
     """Parse files, in two processes when there are many: parsing is most of validation.
     Results are identical either way; only plain data crosses processes."""
-    return fork_map(_read_and_parse, paths, PARALLEL_FROM)
+    if len(paths) >= PARALLEL_FROM and can_fork():
+        return fork_map(_parse_lean, paths, PARALLEL_FROM)
+    return [_read_and_parse(path) for path in paths]
 
 
 def load_records(root: Path) -> tuple[RecordSet, list[Problem]]:

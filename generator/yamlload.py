@@ -65,12 +65,26 @@ class Document:
     root: object = None  # the composed node tree: positions are looked up in it only when needed
     first_line: str = ""
     text: str = ""  # kept so a tree dropped for speed (see parse) can be rebuilt on demand
+    source: str = ""  # or, where the text was dropped too, the file to read it from again
+
+    def _recompose(self):
+        text = self.text
+        if not text and self.source:
+            try:
+                with open(self.source, "rb") as handle:
+                    text = handle.read(MAX_BYTES + 1).decode("utf-8", "replace").removeprefix("\ufeff")
+            except OSError:
+                return None
+        try:
+            return yaml.compose(text, Loader=_FastLoader) if text else None
+        except yaml.YAMLError:  # the file changed since it was checked: no position, no crash
+            return None
 
     def where(self, path: Path, key: bool = False) -> tuple[int, int]:
         """(line, column), 1-based, of the value at path (of its key, with key=True); when the
         path does not exist, of the nearest existing ancestor."""
-        if self.root is None and self.text:
-            self.root = yaml.compose(self.text, Loader=_FastLoader)
+        if self.root is None:
+            self.root = self._recompose()
         node, found_key = self.root, None
         if node is None:
             return (1, 1)
