@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -70,6 +71,19 @@ def write_xlsx(summary: FundingSummary, path: Path) -> None:
     book.properties.modified = fixed
     book.properties.creator = "kexie"
     book.save(path)
+    _fix_zip_times(path)
+
+
+def _fix_zip_times(path: Path) -> None:
+    """An .xlsx is a zip whose entries carry the time of writing: fix them, so the same records
+    give the same workbook, byte for byte."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data)
 
 
 def write_csv(summary: FundingSummary, path: Path) -> None:

@@ -41,3 +41,10 @@ def test_report_refuses_a_year_without_funding(tmp_path):
     assert result.returncode == 2
     assert "1999 年没有任何资助记录" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_same_records_give_the_same_report_bytes(tmp_path):
+    for out in ("a", "b"):
+        assert run_kexie("report", "--year", "2016", "--out", str(tmp_path / out)).returncode == 0
+    for name in ("funding-2016.html", "funding-2016.csv", "funding-2016.xlsx"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
