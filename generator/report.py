@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -71,14 +72,19 @@ def write_xlsx(summary: FundingSummary, path: Path) -> None:
     book.properties.modified = fixed
     book.properties.creator = "kexie"
     book.save(path)
-    _fix_zip_times(path)
+    _fix_zip_times(path, fixed)
 
 
-def _fix_zip_times(path: Path) -> None:
-    """An .xlsx is a zip whose entries carry the time of writing: fix them, so the same records
-    give the same workbook, byte for byte."""
+def _fix_zip_times(path: Path, fixed: datetime.datetime) -> None:
+    """An .xlsx is a zip whose entries carry the time of writing, and openpyxl stamps the save
+    time as "modified": fix both, so the same records give the same workbook, byte for byte."""
     with zipfile.ZipFile(path) as source:
         entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    stamp = fixed.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    entries = [
+        (name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data) if name == "docProps/core.xml" else data)
+        for name, data in entries
+    ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
