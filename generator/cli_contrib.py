@@ -90,7 +90,8 @@ def check_ownership(base, head, author, repo):
 @click.option("--section", "sections", multiple=True, metavar="标题=文件", help="附上一段文字结果，例如 维护权限=ownership.txt；可重复")
 def diff(base, head, repo, schemas_dir, validation, sections):
     """用中文概括两个版本之间记录的变化（Markdown，可直接作为 PR 评论）。"""
-    from generator.diffsummary import load_report, pr_comment, summarize, text_section, validation_markdown
+    from generator.diffsummary import summarize
+    from generator.prcomment import load_report, pr_comment, text_section, validation_markdown
     from generator.ownership import Git, GitError
     from generator.schemas import PACKAGE_SCHEMAS, SchemaSet
 

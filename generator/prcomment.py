@@ -1,0 +1,148 @@
+"""Markdown for the pull-request comment: record values shortened and escaped (record text is
+untrusted: it must not add links, mentions, HTML or headings), money in 万元, and the comment's
+sections (the change summary, validation problems by file, other checks)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+MAX_VALUE = 40
+MAX_COMMENT = 60000  # GitHub refuses comments over 65536 characters
+
+
+# ---------------------------------------------------------------- Markdown safety
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+
+
+def md_text(value, limit: int = MAX_VALUE) -> str:
+    """Untrusted text as inert inline Markdown: one line, short, no HTML, links or mentions."""
+    text = " ".join(str(value).split())
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return _escape(text)
+
+
+def _escape(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return text.replace("@", "@\u200b").replace("://", ":\u200b//")
+
+
+def md_message(text: str, limit: int = 500) -> str:
+    """A validator message: keep its `code` spans, neutralise everything else."""
+    text = " ".join(str(text).split())[:limit]
+    parts = text.split("`")
+    if len(parts) % 2 == 0:  # unbalanced backticks: treat all as text
+        return _escape(text)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:  # inside a code span: inert already, but keep it on one line and unmentioned
+            out.append("`" + part.replace("@", "@\u200b") + "`" if part else "")
+        else:
+            out.append(_escape(part))
+    return "".join(out)
+
+
+def code(value) -> str:
+    text = re.sub(r"[`\s]", "", str(value))[:80]
+    return f"`{text}`" if text else "``"
+
+
+# ---------------------------------------------------------------- values
+
+
+def money(yuan) -> str:
+    if not isinstance(yuan, int) or isinstance(yuan, bool):
+        return md_text(yuan)
+    if yuan and yuan % 100 == 0 and abs(yuan) >= 10000:
+        wan = f"{yuan / 10000:.2f}".rstrip("0").rstrip(".")
+        return f"{wan} 万元"
+    return f"{yuan:,} 元"
+
+
+def signed_money(delta: int) -> str:
+    return ("+" if delta > 0 else "-") + money(abs(delta))
+
+
+def is_money(schema: dict, path) -> bool:
+    return "（元）" in schema.get("title", "") or (path and path[-1] in ("amount", "refund"))
+
+
+def show(value, schema: dict, path=()) -> str:
+    if value is None:
+        return "（空）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int) and is_money(schema, path):
+        return money(value)
+    labels = schema.get("x-labels", {})
+    if isinstance(value, (str, int)) and str(value) in labels:
+        return md_text(f"{value}（{labels[str(value)]}）" if str(value).isdigit() else labels[str(value)])
+    if isinstance(value, list):
+        return "、".join(show(v, schema.get("items", {})) for v in value) or "（空）"
+    if isinstance(value, dict):
+        return "（一组字段）"
+    return md_text(value)
+
+
+def is_long(value, schema) -> bool:
+    return isinstance(value, str) and (len(value) > MAX_VALUE or "\n" in value or schema.get("maxLength", 0) > 200)
+
+
+# ---------------------------------------------------------------- the comment's sections
+
+
+def validation_markdown(report: dict) -> str:
+    """The JSON of `kexie validate --format json` as Markdown: errors by file, warnings apart."""
+    problems = report.get("problems", []) if isinstance(report, dict) else []
+    problems = [p for p in problems if isinstance(p, dict)]
+    errors = [p for p in problems if p.get("severity") == "error"]
+    warnings = [p for p in problems if p.get("severity") != "error"]
+    checked = report.get("checked", 0) if isinstance(report, dict) else 0
+    lines = ["## 校验结果", ""]
+    if not errors and not warnings:
+        lines.append(f"✅ 检查了 {checked} 条记录，全部通过。")
+        return "\n".join(lines) + "\n"
+    lines.append(f"检查了 {checked} 条记录：**{len(errors)} 个错误**，{len(warnings)} 个警告。"
+                 + ("有错误时不能合并，请按下面的提示修改。" if errors else ""))
+    for title, group in (("❌ 错误（必须修改）", errors), ("⚠️ 警告（请核实）", warnings)):
+        if not group:
+            continue
+        lines += ["", f"### {title}"]
+        by_file: dict[str, list[dict]] = {}
+        for p in group:
+            by_file.setdefault(str(p.get("path", "")), []).append(p)
+        for path in sorted(by_file):
+            lines += ["", f"**{code(path)}**", ""]
+            for p in by_file[path][:50]:
+                where = f"第 {p['line']} 行：" if isinstance(p.get("line"), int) and p["line"] > 0 else ""
+                lines.append(f"- {where}{md_message(p.get('message', ''))}")
+            if len(by_file[path]) > 50:
+                lines.append(f"- ……另有 {len(by_file[path]) - 50} 条")
+    return "\n".join(lines) + "\n"
+
+
+def text_section(title: str, text: str) -> str:
+    rows = [r for r in text.splitlines() if r.strip()][:100]
+    lines = [f"## {md_text(title, 40)}", ""] + [f"- {md_message(r)}" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+def pr_comment(summary_md: str, sections: list[str]) -> str:
+    body = "\n".join([summary_md, *sections])
+    if len(body) > MAX_COMMENT:
+        body = body[:MAX_COMMENT] + "\n\n……（内容过长，已截断；完整结果见 Actions 运行日志）\n"
+    return body
+
+
+def load_report(text: str) -> dict:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return {"checked": 0, "problems": [{"path": "（校验）", "line": 0, "severity": "error",
+                                             "message": "校验结果无法读取：请查看 Actions 运行日志"}]}
+    return data if isinstance(data, dict) else {}
+
