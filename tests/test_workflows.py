@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 FILES = sorted(WORKFLOWS.glob("*.yml"))
 # superseded by pr.yml (validate → ownership → CODEOWNERS → build → comment); to be deleted
-LEGACY = {"validate.yml"}
 PIN = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+@[0-9a-f]{40}$")
 VERSION_COMMENT = re.compile(r"#\s*v\d+(\.\d+)*\b")
 
@@ -137,9 +136,6 @@ def test_no_pull_request_target(path):
 def test_least_permissions(path):
     workflow = load(path)
     assert "permissions" in workflow, f"{path.name}: 缺少顶层 permissions"
-    if path.name in LEGACY:
-        assert workflow["permissions"] == {"contents": "read"}
-        return
     assert workflow["permissions"] == {}, f"{path.name}: 顶层 permissions 应为空，由各 job 单独授予"
     for name, job in workflow["jobs"].items():
         assert "permissions" in job, f"{path.name}: job {name} 缺少 permissions"
@@ -175,7 +171,7 @@ def test_pull_request_workflows_have_no_secrets_and_no_write(path):
         perms = job.get("permissions", workflow.get("permissions", {}))
         assert "write" not in perms.values(), f"{path.name}: job {name} 在 PR 代码上有写权限"
     for _, _, step in steps(workflow):
-        if step.get("uses", "").startswith("actions/checkout@") and path.name not in LEGACY:
+        if step.get("uses", "").startswith("actions/checkout@"):
             assert step.get("with", {}).get("persist-credentials") is False
 
 
