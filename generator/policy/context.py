@@ -172,11 +172,6 @@ class PolicyContext:
         )
 
 
-def wan(yuan: int) -> str:
-    """Integer yuan shown as 万元 with two decimals, the way every page and report shows money."""
-    return f"{yuan / 10000:.2f} 万元"
-
-
 def funded_years(project: Record) -> dict[int, int]:
     """Year → amount disbursed that year (entries of one year added up; zero amounts left out)."""
     years: dict[int, int] = {}

@@ -38,7 +38,8 @@ double-funding
 
 from __future__ import annotations
 
-from generator.policy.context import PolicyContext, funded_years, wan, year_of
+from generator.money import wan_text
+from generator.policy.context import PolicyContext, funded_years, year_of
 
 AMOUNT_HINT = "以元为单位，例如 5 万元写 50000"
 
@@ -50,7 +51,7 @@ def check_funding_range(context: PolicyContext, rule_id: str):
             continue
         name = context.label("programme", project.data["programme"])
         low, high = terms["min"], terms["max"]
-        allowed = wan(low) if low == high else f"{wan(low)} 至 {wan(high)}"
+        allowed = wan_text(low) if low == high else f"{wan_text(low)} 至 {wan_text(high)}"
         entries = project.data["funding"]
         if terms["per"] == "project":
             total = sum(entry["amount"] for entry in entries)
@@ -62,7 +63,7 @@ def check_funding_range(context: PolicyContext, rule_id: str):
                     rule_id,
                     project,
                     path,
-                    f"{name}每项资助 {allowed}，本项目合计 {wan(total)}：请改正金额（{AMOUNT_HINT}）",
+                    f"{name}每项资助 {allowed}，本项目合计 {wan_text(total)}：请改正金额（{AMOUNT_HINT}）",
                 )
             continue
         for index, entry in enumerate(entries):
@@ -72,7 +73,7 @@ def check_funding_range(context: PolicyContext, rule_id: str):
                     rule_id,
                     project,
                     ("funding", index, "amount"),
-                    f"{name}每年资助 {allowed}，{entry['year']} 年填的是 {wan(entry['amount'])}：请改正金额（{AMOUNT_HINT}）",
+                    f"{name}每年资助 {allowed}，{entry['year']} 年填的是 {wan_text(entry['amount'])}：请改正金额（{AMOUNT_HINT}）",
                 )
 
 

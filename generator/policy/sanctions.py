@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import datetime
 
-from generator.policy.context import PolicyContext, parse_date, wan, year_of
+from generator.money import wan_text
+from generator.policy.context import PolicyContext, parse_date, year_of
 
 # sanction-kind vocabulary values (schemas/vocab.schema.json)
 STOP = "stop-disbursement"
@@ -164,7 +165,7 @@ def check_refund(context: PolicyContext, rule_id: str):
                 project,
                 ("status",),
                 f"项目状态为“{context.label('project-status', REVOKED)}”，但 sanctions 中没有“{revoke_name}”的处理记录："
-                f"请添加一项 kind: {REVOKE}、date（决定日期）、refund: {total}（已拨付合计 {wan(total)}），"
+                f"请添加一项 kind: {REVOKE}、date（决定日期）、refund: {total}（已拨付合计 {wan_text(total)}），"
                 "或核对项目状态",
             )
         if revokes and status != REVOKED:
@@ -176,23 +177,15 @@ def check_refund(context: PolicyContext, rule_id: str):
                 f"本项目已作出“{revoke_name}”的处理，项目状态却是“{context.label('project-status', status)}”："
                 f"请把 status 改为 {REVOKED}",
             )
-        for index, entry in revokes:
-            if "refund" not in entry:
-                yield context.problem(
-                    period,
-                    rule_id,
-                    project,
-                    ("sanctions", index),
-                    f"“{revoke_name}”须写明退回金额：请添加 refund: {total}（已拨付合计 {wan(total)}）",
-                )
-            elif entry["refund"] != total:
+        for index, entry in revokes:  # the schema makes `refund` required for this kind
+            if entry["refund"] != total:
                 yield context.problem(
                     period,
                     rule_id,
                     project,
                     ("sanctions", index, "refund"),
-                    f"撤销立项须退回全部拨款：funding 合计 {wan(total)}（{total} 元），退回金额却是 "
-                    f"{wan(entry['refund'])}（{entry['refund']} 元）：请改正 refund 或核对 funding",
+                    f"撤销立项须退回全部拨款：funding 合计 {wan_text(total)}（{total} 元），退回金额却是 "
+                    f"{wan_text(entry['refund'])}（{entry['refund']} 元）：请改正 refund 或核对 funding",
                 )
 
 
@@ -211,6 +204,6 @@ def check_stop(context: PolicyContext, rule_id: str):
                     rule_id,
                     project,
                     ("funding", index, "year"),
-                    f"{date} 已决定停止拨款，{entry['year']} 年却仍有 {wan(entry['amount'])} 的资助："
+                    f"{date} 已决定停止拨款，{entry['year']} 年却仍有 {wan_text(entry['amount'])} 的资助："
                     "停止拨款后不得再拨付，请删除该年度的资助，或核对处理日期",
                 )

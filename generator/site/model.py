@@ -28,9 +28,6 @@ class SiteModel:
     policies: dict[str, dict] = field(default_factory=dict)
     labels: SchemaSet | None = None
 
-    def label(self, vocabulary: str, value: str) -> str:
-        return self.labels.label(vocabulary, value)
-
 
 def derive_pinyin(name: str) -> str:
     """张伟 → "Zhang Wei": surname, then the given name as one word (the usual romanisation)."""

@@ -6,12 +6,9 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from generator.money import wan
+
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-def wan(yuan) -> str:
-    """Integer yuan → 万元 with two decimals, the one way money is shown."""
-    return f"{(yuan or 0) / 10000:,.2f}"
 
 
 def make_env() -> Environment:
