@@ -8,7 +8,7 @@
 
 Experts come from bench/synthetic.py (the same generator as the demo records) converted the way
 generator.site.fragments.search_documents converts the model; `--source builtin` uses a small
-generator in this file instead. The index is built with generator.site.search_index, then every query
+generator in this file instead. The index is built with generator.search.index, then every query
 is run by IndexReader (the Python twin of directory.js) reading the written files, and scored against
 search_query.Oracle (a plain scan of the same fields):
 
@@ -38,9 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.site.search_index import build_search_index  # noqa: E402
-from generator.site.search_query import IndexReader, Oracle  # noqa: E402
-from generator.site.search_text import (  # noqa: E402
+from generator.search.index import build_search_index  # noqa: E402
+from generator.search.query import IndexReader, Oracle  # noqa: E402
+from generator.search.text import (  # noqa: E402
     DEFAULT_CARD_BLOCK,
     DEFAULT_SHARD_BYTES,
     FIELDS,
@@ -58,8 +58,8 @@ HAN_RUN = re.compile("[\u4e00-\u9fff]{2,}")
 def from_synthetic(n: int, seed: int | None = None) -> list[dict]:
     """n published experts of bench/synthetic.py → search documents (as fragments.search_documents makes them)."""
     from bench.synthetic import SEED, Synth
-    from generator.site.bio import plain_text
-    from generator.site.model import derive_pinyin
+    from generator.model.bio import plain_text
+    from generator.model.public import derive_pinyin
 
     # about 5 % of the generated experts do not consent to publication: generate a few more
     recs = Synth(math.ceil(n * 1.07), seed if seed is not None else SEED).build()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from generator.site.bio import _render_parsed, render_both
+from generator.model.bio import _render_parsed, render_both
 from tests.sitebuild import REPO
 
 TEXT_FIELDS = ("bio", "summary", "description")

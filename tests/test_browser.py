@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.site.model import derive_pinyin
+from generator.model.public import derive_pinyin
 from tests.sitebuild import REPO, demo_site
 
 CHROMIUM = "/usr/bin/chromium"
@@ -121,7 +121,7 @@ def test_search_by_pinyin_spaced_pinyin_and_initials(page, server):
 
 def _searchable_text(expert, labels, societies) -> str:
     """The oracle: the same fields the index covers, as plain text."""
-    from generator.site.bio import plain_text
+    from generator.model.bio import plain_text
 
     parts = [expert["name"], expert["title"], expert["affiliation"], expert.get("district", "")]
     parts += [labels["discipline"].get(c, c) for c in expert["disciplines"]]

@@ -6,8 +6,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from generator.cli_contrib import register
-from generator.codeowners import render
+from generator.cli.contrib import register
+from generator.contrib.codeowners import render
 
 
 def write(root, path, text):

@@ -8,8 +8,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from generator.cli_contrib import register
-from generator.prcomment import md_message, md_text, money, validation_markdown
+from generator.cli.contrib import register
+from generator.contrib.prcomment import md_message, md_text, money, validation_markdown
 from tests.gitrepo import Repo
 
 PROJECT = """\
@@ -181,7 +181,7 @@ def test_pr_comment_with_validation_and_sections(repo, tmp_path):
 
 def test_validation_all_clear_and_broken_json():
     assert "✅ 检查了 4 条记录，全部通过。" in validation_markdown({"checked": 4, "problems": []})
-    from generator.prcomment import load_report
+    from generator.contrib.prcomment import load_report
 
     assert "校验结果无法读取" in validation_markdown(load_report("not json"))
 

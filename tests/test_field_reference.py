@@ -6,9 +6,10 @@ import html
 import json
 import shutil
 
-from generator.schemas import PACKAGE_SCHEMAS
+from generator.records.schemas import PACKAGE_SCHEMAS
 from generator.site.field_reference import field_reference
-from generator.site.render import make_env
+from generator.common.render import make_env
+from generator.site.plugin import TEMPLATES
 
 
 def by_path(entry: dict) -> dict:
@@ -67,14 +68,14 @@ def test_follows_a_changed_schema(tmp_path):
 def test_template_renders_escaped():
     types = field_reference(PACKAGE_SCHEMAS)
     types[0]["fields"][0]["description"] = "<script>alert(1)</script>"
-    out = make_env().get_template("contributing.html").render(types=types, base="../")
+    out = make_env(TEMPLATES).get_template("contributing.html").render(types=types, base="../")
     assert "<script>alert(1)</script>" not in out
     assert "&lt;script&gt;" in out
     assert 'id="fields-expert"' in out and "<code>consent.publish</code>" in out
     assert "kexie validate" in out and "pre-commit" in out and "pull request" in out
     assert '<a href="../">网站</a>' in out
     assert "github.com/" not in out  # no repository link unless repo_url is given
-    linked = make_env().get_template("contributing.html").render(
+    linked = make_env(TEMPLATES).get_template("contributing.html").render(
         types=types, base="/", repo_url="https://github.com/hzkx/kexie"
     )
     assert "https://github.com/hzkx/kexie/issues/new?template=correction.yml" in linked

@@ -13,11 +13,11 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.cli_contrib import register
-from generator.issueform import LABELS, current_districts, discipline_options, need_from_issue
-from generator.schemas import PACKAGE_SCHEMAS, SchemaSet
-from generator.validate import check_records
-from generator.yamlload import Document, parse
+from generator.cli.contrib import register
+from generator.contrib.issueform import LABELS, current_districts, discipline_options, need_from_issue
+from generator.records.schemas import PACKAGE_SCHEMAS, SchemaSet
+from generator.checks.pipeline import check_records
+from generator.records.strict_yaml import Document, parse
 
 FORM = Path(__file__).resolve().parent.parent / ".github" / "ISSUE_TEMPLATE" / "need.yml"
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generator.records import FOLDERS
+from generator.records.recordset import FOLDERS
 from tests.conftest import PROBLEM_LINE, key, run_kexie
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/{}.schema.json"

@@ -10,7 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from generator.cli_contrib import register
+from generator.cli.contrib import register
 from tests.gitrepo import Repo
 
 STAFF = "id: kexie\nhandles:\n  - Staff-One\nowner: kexie\n"

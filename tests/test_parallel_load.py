@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
-from generator import forking
-from generator import records as records_module
-from generator.validate import check_records
+from generator.common import forking
+from generator.records import recordset as records_module
+from generator.checks.pipeline import check_records
 from tests.sitebuild import REPO
 
 
@@ -50,7 +50,7 @@ def test_forked_parsing_equals_serial_parsing(tmp_path, monkeypatch):
 
 @pytest.mark.skipif(threading.active_count() != 1, reason="fork is only used without other threads")
 def test_pages_written_in_two_processes_equal_the_serial_build(tmp_path, monkeypatch):
-    from generator.build import build_site
+    from generator.site.build import build_site
     from generator.site import plugin
     from tests.sitebuild import demo_site
 

@@ -22,9 +22,9 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import cli
-from generator.policy import RULES
-from generator.policy.context import TODAY_ENV, reference_date
-from generator.validate import check_records
+from generator.checks.policy import RULES
+from generator.checks.policy.context import TODAY_ENV, reference_date
+from generator.checks.pipeline import check_records
 
 REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "tests" / "cases" / "policy"

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.site.search_index import build_search_index
-from generator.site.search_query import IndexReader, Oracle, parse_query, query_index
-from generator.site.search_text import decode_numbers, enc, pinyin_syllables
+from generator.search.index import build_search_index
+from generator.search.query import IndexReader, Oracle, parse_query, query_index
+from generator.search.text import decode_numbers, enc, pinyin_syllables
 
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE_TITLE = "<script>alert(1)</script>"
@@ -205,7 +205,7 @@ def test_build_is_deterministic_and_order_independent(tmp_path):
 def test_two_processes_write_the_same_files(tmp_path):
     import threading
 
-    from generator.site.search_index import _Inversion
+    from generator.search.index import _Inversion
 
     if threading.active_count() == 1:  # the forked helper only runs in a single-threaded process
         inversion = _Inversion(EXPERTS, 2)

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from generator.records import RECORD_TYPES
+from generator.records.recordset import RECORD_TYPES
 
 from tests.conftest import (
     BASE,

@@ -1,0 +1,1 @@
+"""Stage 4b, public model → pages: the MkDocs plugin, page fragments, open data, the atomic build."""

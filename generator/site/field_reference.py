@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.records import FOLDERS
-from generator.schemas import SchemaSet
+from generator.records.recordset import FOLDERS
+from generator.records.schemas import SchemaSet
 
 TYPE_ORDER = ["society", "expert", "workstation", "project", "need", "proposal", "policy", "staff"]
 NOT_RECORDS = {"common", "vocab"}

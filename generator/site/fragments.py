@@ -6,7 +6,7 @@ from collections import Counter
 
 from generator.site.field_reference import field_reference
 from generator.site.opendata import DATASETS
-from generator.summaries import summarize, target_progress
+from generator.model.summaries import summarize, target_progress
 from generator.site.pages import RECORD_PAGES
 
 

@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from generator.site.model import SiteModel
+from generator.model.public import SiteModel
 
 
 def _join(values) -> str:

@@ -8,7 +8,6 @@ on_post_build  write record pages, open data, search index, schemas and the site
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -19,21 +18,22 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from generator.forking import fork_map
-from generator.reporters import format_text
+from generator.common.forking import fork_map
+from generator.records.reporters import format_text
 from generator.site import fragments
-from generator.site.history import last_changed
-from generator.site.model import build_model
+from generator.model.history import last_changed
+from generator.model.public import build_model
 from generator.site.opendata import write_open_data
 from generator.site.pages import LIST_PAGES, RECORD_PAGES, SHELL_CONTENT, SHELL_SRC, SHELL_TITLE, base_for, year_pages
 from generator.site.record_pages import Shell, ShellError, write_page
-from generator.site.render import make_env
-from generator.site.search_index import build_search_index
+from generator.common.render import make_env
+from generator.search.index import build_search_index
 from generator.site.sitemap import write_sitemap
-from generator.summaries import funding_years
-from generator.validate import check_records
+from generator.model.summaries import funding_years
+from generator.checks.pipeline import check_records
 
 
+TEMPLATES = Path(__file__).parent / "templates"
 PARALLEL_PAGES_FROM = 2000
 _MARKER = re.compile(r"<!-- kexie:([a-z_]+)(?::([0-9A-Za-z-]+))? -->")
 
@@ -65,7 +65,8 @@ class Links:
 class KexiePlugin(BasePlugin[KexieConfig]):
     def on_config(self, config):
         project = Path(config.config_file_path or ".").resolve().parent
-        root = Path(os.environ.get("KEXIE_RECORDS") or project / self.config.records)
+        # `kexie build --records DIR` sets this option; a relative path is relative to mkdocs.yml
+        root = project / self.config.records
         if not root.is_dir():
             raise PluginError(f"找不到记录目录 {root}")
         checked = check_records(root)
@@ -73,7 +74,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             raise PluginError("记录未通过校验，网站未生成：\n" + format_text(checked.report, sum(1 for _ in checked.records.all())))
         self.schemas_dir = checked.schemas.folder
         self.model = build_model(checked.records, checked.schemas, last_changed(root))
-        self.env = make_env()
+        self.env = make_env(TEMPLATES)
         self.links = Links(self.config.repository, self.config.branch)
         return config
 

@@ -1,0 +1,216 @@
+"""Checks across records: ids, references, consent and privacy. Each check yields Problems."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from generator.records.problems import WARNING, Problem
+from generator.records.recordset import FOLDERS, STAFF_OWNER, TYPE_ZH, RecordSet
+
+# (record type, path with "*" for every list item, target type, target must be a published expert)
+REFERENCES = [
+    ("expert", ("societies", "*", "society"), "society", False),
+    ("society", ("core_team", "*", "expert"), "expert", True),
+    ("society", ("members", "*"), "expert", True),
+    ("society", ("bans", "*", "project"), "project", False),
+    ("workstation", ("lead_society",), "society", False),
+    ("workstation", ("partner_societies", "*"), "society", False),
+    ("workstation", ("experts", "*"), "expert", True),
+    ("project", ("lead_society",), "society", False),
+    ("project", ("partner_societies", "*"), "society", False),
+    ("project", ("workstation",), "workstation", False),
+    ("project", ("experts", "*"), "expert", True),
+    ("project", ("contains", "*"), "project", False),
+    ("need", ("matched", "experts", "*"), "expert", True),
+    ("need", ("matched", "societies", "*"), "society", False),
+    ("proposal", ("authors", "*"), "expert", True),
+    ("proposal", ("societies", "*"), "society", False),
+]
+
+# the schema's own date pattern: only dates that pass it can still be impossible (2016-02-30)
+_DATE = re.compile(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+# 18-digit resident ID numbers and mainland mobile numbers must never be published
+_ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{5}(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])")
+_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])")
+
+
+def walk(value, path=()):
+    """Yield (path, value) for every scalar inside value."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from walk(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from walk(item, path + (index,))
+    else:
+        yield path, value
+
+
+def resolve(data, pattern, path=()):
+    """Yield (path, value) for the values a pattern like ("core_team", "*", "expert") selects."""
+    if not pattern:
+        yield path, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(data, list):
+            for index, item in enumerate(data):
+                yield from resolve(item, rest, path + (index,))
+    elif isinstance(data, dict) and head in data:
+        yield from resolve(data[head], rest, path + (head,))
+
+
+def check_ids(records: RecordSet):
+    for record in records.valid():
+        declared = record.data.get("id")
+        if isinstance(declared, str) and declared != record.id:
+            yield record.at(
+                ("id",),
+                "id-filename",
+                f"编号 `{declared}` 与文件名 `{record.id}.yaml` 不一致：请把文件改名为 `{declared}.yaml`，或把 id 改为 `{record.id}`",
+            )
+
+
+def check_references(records: RecordSet):
+    published = records.published_experts()
+    for record_type, pattern, target, must_publish in REFERENCES:
+        pool = records.of(target)
+        for record in records.valid(record_type):
+            for path, value in resolve(record.data, pattern):
+                if not isinstance(value, str):
+                    continue  # the schema check already reports the wrong type
+                if value not in pool and not records.unreadable(target, value):
+                    yield record.at(
+                        path,
+                        "ref-missing",
+                        f"`{'.'.join(map(str, path))}` 引用的{TYPE_ZH[target]} `{value}` 不存在：请检查编号拼写，"
+                        f"或先新建 records/{FOLDERS[target]}/{value}.yaml",
+                    )
+                elif must_publish and value not in published:
+                    yield record.at(
+                        path,
+                        "ref-unpublished",
+                        f"专家 `{value}` 没有同意公开（consent.publish 不为 true），不能在公开页面列出：请删除此项，或先取得本人书面同意",
+                    )
+
+
+def check_owners(records: RecordSet):
+    societies = records.of("society")
+    for record in records.valid():
+        owner = record.data.get("owner")
+        if not isinstance(owner, str):
+            continue
+        if owner != STAFF_OWNER and owner not in societies and not records.unreadable("society", owner):
+            yield record.at(
+                ("owner",),
+                "owner-unknown",
+                f"维护单位 `{owner}` 不是已登记的学会编号：请填写 records/societies/ 中某个学会的编号，或填 {STAFF_OWNER}（市科协）",
+            )
+        if record.type == "society" and owner not in (record.id, STAFF_OWNER):
+            yield record.at(
+                ("owner",),
+                "owner-society",
+                f"学会记录只能由本学会（`{record.id}`）或市科协（{STAFF_OWNER}）维护：请把 owner 改为 `{record.id}`",
+            )
+
+
+def check_consent(records: RecordSet):
+    for record in records.valid("expert"):
+        consent = record.data["consent"]
+        if "email" in record.data and consent.get("contact") is not True:
+            yield record.at(
+                ("email",),
+                "privacy-email-consent",
+                "填写了公开邮箱，但本人没有同意公开联系方式（consent.contact 不为 true）：请删除 email，或在取得同意后设 consent.contact: true",
+            )
+
+
+def check_text_values(records: RecordSet):
+    """One walk over every value: private data (ID and mobile numbers) and impossible dates."""
+    for record in records.all():
+        for path, value in walk(record.data):
+            if not isinstance(value, str):
+                continue
+            if _ID_NUMBER.search(value):
+                yield record.at(path, "privacy-id-number", "这里像是身份证号码：平台不得公开身份证号，请删除")
+            elif _MOBILE.search(value):
+                yield record.at(
+                    path,
+                    "privacy-mobile",
+                    "这里像是个人手机号码：平台不公开个人手机号，请删除，或改为单位办公电话（0571-xxxxxxxx）",
+                )
+            if len(value) == 10 and _DATE.match(value):
+                try:
+                    datetime.date.fromisoformat(value)
+                except ValueError:
+                    yield record.at(
+                        path, "date-invalid", f"日期 {value} 不存在（例如 2 月没有 30 日）：请改为真实的日期"
+                    )
+
+
+def check_schema_comment(records: RecordSet):
+    for record in records.all():
+        expected = f"# yaml-language-server: $schema=../../schemas/{record.type}.schema.json"
+        if record.doc.first_line.strip() != expected:
+            yield Problem(
+                record.path,
+                1,
+                1,
+                "schema-comment",
+                f"第一行应为 `{expected}`，这样编辑器能边输入边检查",
+                WARNING,
+            )
+
+
+# where a record's district was in force: (record type, district path, date path)
+DISTRICT_DATES = [
+    ("workstation", ("district",), ("established",)),
+    ("need", ("unit", "district"), ("submitted",)),
+]
+
+
+def check_district_dates(records: RecordSet, validity: dict):
+    """A district name must have existed on the record's date (区划 changed in 2015, 2017, 2021)."""
+    for record_type, district_path, date_path in DISTRICT_DATES:
+        for record in records.valid(record_type):
+            district = _get(record.data, district_path)
+            date = _get(record.data, date_path)
+            if not isinstance(district, str) or not isinstance(date, str) or district not in validity:
+                continue
+            start, end = validity[district]
+            if date < start or (end and date > end):
+                span = f"{start} 至 {end}" if end else f"{start} 起"
+                current = [name for name, (s, e) in validity.items() if s <= date and (not e or date <= e)]
+                yield record.at(
+                    district_path,
+                    "district-date",
+                    f"“{district}”的名称有效期为 {span}，与日期 {date} 不符：请填写当时的区、县（市）名称（当时有效：{'、'.join(current)}）",
+                    WARNING,
+                )
+
+
+def _get(data, path):
+    for part in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
+INTEGRITY_CHECKS = [
+    check_ids,
+    check_references,
+    check_owners,
+    check_consent,
+    check_text_values,
+    check_schema_comment,
+]
+
+
+def check_integrity(records: RecordSet, validity: dict | None = None):
+    for check in INTEGRITY_CHECKS:
+        yield from check(records)
+    if validity:
+        yield from check_district_dates(records, validity)
+

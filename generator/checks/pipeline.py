@@ -1,0 +1,32 @@
+"""The one pipeline that `validate`, `build` and `report` share: parse → schema → integrity → policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.checks.integrity import check_integrity
+from generator.checks.policy import check_policy
+from generator.records.problems import Problem, Report
+from generator.records.recordset import RecordSet, load_records
+from generator.records.schemas import SchemaSet, find_schemas_dir
+
+
+@dataclass
+class Checked:
+    records: RecordSet
+    schemas: SchemaSet
+    report: Report
+
+
+def check_records(root: Path, schemas_dir: Path | None = None) -> Checked:
+    schemas = SchemaSet(schemas_dir or find_schemas_dir(root))
+    records, problems = load_records(root)
+    report = Report(problems)
+    for record in records.all():
+        for line, column, rule, message, field in schemas.check(record.type, record.doc):
+            report.add(Problem(record.path, line, column, rule, message, field=field))
+            records.invalid.add((record.type, record.id))
+    report.extend(check_integrity(records, schemas.vocab["district"].get("x-validity")))
+    report.extend(check_policy(records, schemas))
+    return Checked(records, schemas, report)

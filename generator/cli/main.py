@@ -1,0 +1,148 @@
+"""The `kexie` command. Domain errors become exit codes here and nowhere else."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from generator.records.reporters import REPORTERS
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="kexie")
+def cli():
+    """杭州市科协专家团队网络服务平台：校验记录、生成网站、出具年度报表。"""
+
+
+def _records_root(paths: tuple[Path, ...], records: Path | None) -> Path:
+    if records:
+        return records
+    for path in paths:
+        for parent in [path.resolve(), *path.resolve().parents]:
+            if parent.name == "records":
+                return parent
+    return Path("records")
+
+
+def _selected(path: str, selection: list[Path]) -> bool:
+    if not selection:
+        return True
+    target = Path(path).resolve()
+    return any(target == s or s in target.parents for s in selection)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--records", type=click.Path(file_okay=False, path_type=Path), help="记录目录（默认 records/）")
+@click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="输出格式")
+def validate(paths, records, fmt):
+    """校验记录：YAML 语法 → 字段格式 → 记录间引用 → 政策规则。"""
+    from generator.records.problems import Report
+    from generator.checks.pipeline import check_records
+
+    root = _records_root(paths, records)
+    if not root.is_dir():
+        raise click.UsageError(f"找不到记录目录 {root}：请在仓库根目录运行，或用 --records 指定")
+    checked = check_records(root)
+    selection = [p.resolve() for p in paths]
+    report = Report([p for p in checked.report.problems if _selected(p.path, selection)])
+    count = sum(1 for r in checked.records.all() if _selected(r.path, selection))
+    click.echo(REPORTERS[fmt](report, count), nl=False)
+    sys.exit(EXIT_OK if report.ok else EXIT_INVALID)
+
+
+@cli.command("new")
+@click.argument("record_type")
+@click.argument("record_id")
+@click.option("--records", type=click.Path(file_okay=False, path_type=Path), default=Path("records"), show_default=True)
+def new(record_type, record_id, records):
+    """按模板新建一条记录，例如：kexie new expert zhang-wei"""
+    from generator.contrib.new_record import NewRecordError, write_new_record
+
+    try:
+        path = write_new_record(records, record_type, record_id)
+    except NewRecordError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"已新建 {path}：请按注释填写，然后运行 kexie validate {path}")
+
+
+@cli.command()
+@click.option("--records", type=click.Path(file_okay=False, exists=True, path_type=Path), help="记录目录（默认 records/）")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True, help="输出目录")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=Path("mkdocs.yml"), show_default=True)
+def build(records, out, config_file):
+    """校验记录并生成网站（原子操作：失败时保留旧网站）。"""
+    from generator.site.build import BuildError, build_site
+
+    try:
+        target = build_site(config_file, out, records)
+    except BuildError as exc:
+        click.echo(str(exc), err=True)
+        click.echo("网站未生成。", err=True)
+        sys.exit(EXIT_INVALID)
+    click.echo(f"网站已生成：{target}")
+
+
+@cli.command()
+@click.option("--records", type=click.Path(file_okay=False, exists=True, path_type=Path), help="记录目录（默认 records/）")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=Path("mkdocs.yml"), show_default=True)
+@click.option("--address", "-a", default="127.0.0.1:8000", show_default=True, help="监听地址")
+def serve(records, config_file, address):
+    """本地预览网站；修改记录后自动重新生成并刷新浏览器。"""
+    from generator.site.build import serve_site
+
+    click.echo(f"预览地址：http://{address}/  （Ctrl+C 退出）")
+    serve_site(config_file, address, records)
+
+
+@cli.command()
+@click.option("--year", type=int, required=True, help="年度，例如 2016")
+@click.option("--records", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("records"), show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"), show_default=True)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"), show_default=True)
+def report(year, records, out, config_file):
+    """生成年度资助经费汇总报表（HTML、CSV、XLSX），数字与网站完全一致。"""
+    import yaml
+
+    from generator.records.reporters import format_text
+    from generator.report.yearly import ReportError, write_report
+    from generator.model.history import last_changed
+    from generator.checks.pipeline import check_records
+
+    checked = check_records(records)
+    if not checked.report.ok:
+        click.echo(format_text(checked.report, sum(1 for _ in checked.records.all())), err=True, nl=False)
+        click.echo("记录未通过校验，报表未生成。", err=True)
+        sys.exit(EXIT_INVALID)
+    site_url = ""
+    if config_file.is_file():
+        try:
+            site_url = (yaml.load(config_file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}).get("site_url", "")
+        except yaml.YAMLError:
+            site_url = ""
+    try:
+        paths = write_report(checked, year, out, site_url, last_changed(records))
+    except ReportError as exc:
+        raise click.UsageError(str(exc)) from None
+    for path in paths:
+        click.echo(f"已生成 {path}")
+
+
+from generator.cli.contrib import register  # noqa: E402 - codeowners, check-ownership, diff, need-from-issue
+
+register(cli)
+
+
+def main():
+    try:
+        cli.main(prog_name="kexie", standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

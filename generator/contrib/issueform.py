@@ -1,0 +1,204 @@
+"""A need filed through the issue form (.github/ISSUE_TEMPLATE/need.yml) → records/needs/<id>.yaml.
+
+GitHub renders an issue form as Markdown: `### <label>`, a blank line, the answer ("_No response_"
+when left empty; "a, b" for a multiple-choice dropdown; "- [X] …" for a ticked checkbox). The body
+is untrusted: it is size-capped, only the form's own labels split it into sections (a label given
+twice is refused), values are checked against the schema's vocabularies, HTML is refused, and the
+record is written with yaml.safe_dump, never by pasting text into YAML, then parsed back with the
+strict loader and validated against need.schema.json before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from generator.records.schemas import PACKAGE_SCHEMAS, SchemaSet
+from generator.records.strict_yaml import ParseError, parse
+
+MAX_BODY = 64 * 1024
+NO_RESPONSE = "_No response_"
+
+# field key → label in the form; need.yml uses exactly these labels (a test keeps them in step)
+LABELS = {
+    "unit_name": "单位名称",
+    "unit_type": "单位类型",
+    "district": "所在区、县（市）",
+    "industry": "所属行业",
+    "disciplines": "相关学科",
+    "title": "需求标题",
+    "description": "需求描述",
+    "consent": "公开确认",
+}
+REQUIRED = ("unit_name", "unit_type", "district", "industry", "title", "description", "consent")
+CONSENT_TEXT = "我确认以上内容不含个人隐私信息，同意在平台公开"
+
+_HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass
+class Parsed:
+    record: dict | None
+    problems: list[str] = field(default_factory=list)
+
+
+def current_districts(schemas: SchemaSet) -> list[str]:
+    """Districts that exist today (the form offers only these)."""
+    district = schemas.vocab["district"]
+    validity = district.get("x-validity", {})
+    return [d for d in district["enum"] if validity.get(d, [None, None])[1] is None]
+
+
+def discipline_options(schemas: SchemaSet) -> list[str]:
+    labels = schemas.vocab["discipline"].get("x-labels", {})
+    return [f"{code} {labels.get(code, '')}".strip() for code in schemas.vocab["discipline"]["enum"]]
+
+
+def split_sections(body: str) -> tuple[dict[str, str], list[str]]:
+    """Known label → raw answer. Unknown `### ` lines stay inside the answer they appear in."""
+    known = {label: key for key, label in LABELS.items()}
+    sections: dict[str, list[str]] = {}
+    problems: list[str] = []
+    current = None
+    for line in body.split("\n"):
+        heading = re.match(r"^###\s+(.+?)\s*$", line)
+        if heading and heading.group(1) in known:
+            key = known[heading.group(1)]
+            if key in sections:
+                problems.append(f"“{LABELS[key]}”出现了不止一次：请编辑 issue，每一项只填写一次（正文中不要写“### {LABELS[key]}”这样的标题行）")
+            sections[key] = []
+            current = key
+        elif current is not None:
+            sections[current].append(line)
+    return {k: "\n".join(v).strip() for k, v in sections.items()}, problems
+
+
+def _clean(value: str) -> str:
+    value = _CONTROL.sub("", value)
+    return "" if value.strip() == NO_RESPONSE else value.strip()
+
+
+def parse_body(body: str, number: int, schemas: SchemaSet, today: str | None = None) -> Parsed:
+    if len(body.encode("utf-8", "replace")) > MAX_BODY:
+        return Parsed(None, [f"issue 正文超过 {MAX_BODY // 1024} KB，不像是需求表单：请只填写表单中的各项，需求描述不超过 3000 字"])
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    raw, problems = split_sections(body)
+    values = {k: _clean(v) for k, v in raw.items()}
+    for key in REQUIRED:
+        if not values.get(key):
+            problems.append(f"缺少“{LABELS[key]}”：请编辑 issue，填写这一项" if key != "consent"
+                            else f"未勾选“{CONSENT_TEXT}”：请编辑 issue 并勾选")
+    for key in ("unit_name", "title", "description"):
+        if values.get(key) and _HTML.search(values[key]):
+            problems.append(f"“{LABELS[key]}”中含有 HTML 标签（如 <script>）：平台不接受 HTML，请改为纯文字")
+    for key in ("unit_name", "title"):
+        if values.get(key):
+            values[key] = " ".join(values[key].split())  # one line
+            if len(values[key]) > 200:
+                problems.append(f"“{LABELS[key]}”有 {len(values[key])} 个字，超过 200 字上限：请精简")
+    if values.get("description") and len(values["description"]) > 3000:
+        problems.append(f"“需求描述”有 {len(values['description'])} 个字，超过 3000 字上限：请精简")
+    if values.get("consent") and not re.search(r"^-\s*\[[xX]\]", values["consent"], re.M):
+        problems.append(f"未勾选“{CONSENT_TEXT}”：请编辑 issue 并勾选")
+
+    voc = schemas.vocab
+    host = {label: value for value, label in voc["host-type"].get("x-labels", {}).items()}
+    unit_type = values.get("unit_type")
+    if unit_type:
+        unit_type = host.get(unit_type, unit_type if unit_type in voc["host-type"]["enum"] else None)
+        if unit_type is None:
+            problems.append(f"“单位类型”的“{_short(values['unit_type'])}”不在选项中：请选择 {'、'.join(host)} 之一")
+    district = values.get("district")
+    if district and district not in current_districts(schemas):
+        problems.append(f"“所在区、县（市）”的“{_short(district)}”不是杭州市现有的区、县（市）：请选择 {'、'.join(current_districts(schemas))} 之一")
+        district = None
+    industry = values.get("industry")
+    if industry and industry not in voc["industry"]["enum"]:
+        problems.append(f"“所属行业”的“{_short(industry)}”不在选项中：请选择 {'、'.join(voc['industry']['enum'])} 之一")
+        industry = None
+    disciplines = []
+    for item in re.split(r"[,，、\n]", values.get("disciplines", "")):
+        item = item.strip()
+        if not item:
+            continue
+        code = re.match(r"^(\d{3})\b", item)
+        labels = voc["discipline"].get("x-labels", {})
+        found = code.group(1) if code else next((c for c, lab in labels.items() if lab == item), None)
+        if found not in voc["discipline"]["enum"]:
+            problems.append(f"“相关学科”中的“{_short(item)}”不是 GB/T 13745 一级学科：请从下拉列表中选择")
+        elif found not in disciplines:
+            disciplines.append(found)
+    if not isinstance(number, int) or number <= 0:
+        problems.append("issue 编号应为正整数")
+    if problems:
+        return Parsed(None, problems)
+
+    record = {
+        "id": f"issue-{number}",
+        "title": values["title"],
+        "unit": {"name": values["unit_name"], "type": unit_type, "district": district},
+        "industry": industry,
+    }
+    if disciplines:
+        record["disciplines"] = disciplines
+    record.update(
+        {
+            "description": values["description"],
+            "submitted": today or _dt.date.today().isoformat(),
+            "status": "open",
+            "owner": "kexie",
+        }
+    )
+    return Parsed(record, [])
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text[:30] + ("…" if len(text) > 30 else "")
+
+
+def dump(record: dict, number: int) -> str:
+    text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    return (
+        "# yaml-language-server: $schema=../../schemas/need.schema.json\n"
+        f"# 由 issue #{number}（企业需求表单）自动生成；市科协工作人员审核后合并。\n" + text
+    )
+
+
+def schema_problems(text: str, schemas: SchemaSet) -> list[str]:
+    """The written text parsed back strictly and checked against need.schema.json."""
+    doc = parse(text.encode("utf-8"))
+    if isinstance(doc, ParseError):
+        return [f"生成的记录无法解析：{doc.message}"]
+    labels = {
+        "title": "需求标题", "unit.name": "单位名称", "unit.type": "单位类型",
+        "unit.district": "所在区、县（市）", "industry": "所属行业", "description": "需求描述",
+    }
+    problems = []
+    for _line, _col, _rule, message, fld in schemas.check("need", doc):
+        name = labels.get(fld) or next((v for k, v in labels.items() if fld.startswith(k)), None)
+        problems.append(f"“{name}”：{message}" if name else message)
+    return problems
+
+
+def need_from_issue(body: str, number: int, out_dir: Path, schemas_dir: Path | None = None,
+                    today: str | None = None) -> tuple[Path | None, list[str]]:
+    schemas = SchemaSet(schemas_dir or PACKAGE_SCHEMAS)
+    parsed = parse_body(body, number, schemas, today)
+    if parsed.record is None:
+        return None, parsed.problems
+    text = dump(parsed.record, number)
+    problems = schema_problems(text, schemas)
+    if problems:
+        return None, problems
+    target = out_dir / f"{parsed.record['id']}.yaml"
+    if target.exists():
+        return None, [f"{target} 已存在：issue #{number} 的需求已经生成过，请直接修改该文件"]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target, []

@@ -1,0 +1,193 @@
+"""Find and parse record files into a RecordSet; every unreadable file becomes a Problem."""
+
+from __future__ import annotations
+
+import gc
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.common.forking import can_fork, fork_map
+from generator.records.problems import ERROR, Problem
+from generator.records.strict_yaml import MAX_BYTES, Document, ParseError, parse
+
+# folder under records/ → record type (= schema name `<type>.schema.json`)
+RECORD_TYPES = {
+    "societies": "society",
+    "experts": "expert",
+    "workstations": "workstation",
+    "projects": "project",
+    "needs": "need",
+    "proposals": "proposal",
+    "policies": "policy",
+    "staff": "staff",
+}
+FOLDERS = {record_type: folder for folder, record_type in RECORD_TYPES.items()}
+TYPE_ZH = {  # record type → its name in messages
+    "society": "学会",
+    "expert": "专家",
+    "workstation": "工作站",
+    "project": "项目",
+    "need": "需求",
+    "proposal": "建议",
+    "policy": "政策期",
+    "staff": "工作人员名单",
+}
+
+STAFF_OWNER = "kexie"  # `owner: kexie` means the association's own staff maintain the record
+
+
+@dataclass
+class Record:
+    type: str
+    id: str  # the file name's stem: the id every reference uses
+    path: str  # as shown to people: relative to the working directory when possible
+    doc: Document
+    mtime_key: str = ""
+
+    @property
+    def data(self) -> dict:
+        return self.doc.data
+
+    def at(self, path, rule, message, severity=ERROR, key=False) -> Problem:
+        line, column = self.doc.where(tuple(path), key=key)
+        return Problem(
+            self.path, line, column, rule, message, severity, ".".join(str(p) for p in path)
+        )
+
+
+@dataclass
+class RecordSet:
+    root: Path
+    by_type: dict[str, dict[str, Record]] = field(default_factory=dict)
+    # records that failed the schema: still reference targets, but their content is not checked
+    # further (later layers may rely on the shapes the schema guarantees)
+    invalid: set = field(default_factory=set)
+    # files that exist but could not be parsed: their one error is enough, so references to
+    # them are not reported as missing as well
+    unparsed: set = field(default_factory=set)
+
+    def unreadable(self, record_type: str, record_id: str) -> bool:
+        return (record_type, record_id) in self.unparsed
+
+    def of(self, record_type: str) -> dict[str, Record]:
+        return self.by_type.setdefault(record_type, {})
+
+    def get(self, record_type: str, record_id: str) -> Record | None:
+        return self.by_type.get(record_type, {}).get(record_id)
+
+    def all(self):
+        for record_type in sorted(self.by_type):
+            for record_id in sorted(self.by_type[record_type]):
+                yield self.by_type[record_type][record_id]
+
+    def valid(self, record_type: str | None = None):
+        """Records that passed the schema, of one type or of all, in a stable order."""
+        source = self.all() if record_type is None else (
+            self.of(record_type)[i] for i in sorted(self.of(record_type))
+        )
+        return (r for r in source if (r.type, r.id) not in self.invalid)
+
+    def published_experts(self) -> dict[str, Record]:
+        # judged on the raw data, so an expert with an unrelated schema error is not called unconsented
+        return {
+            r.id: r
+            for r in self.of("expert").values()
+            if isinstance(r.data.get("consent"), dict) and r.data["consent"].get("publish") is True
+        }
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path, Path.cwd()).replace(os.sep, "/")
+    except ValueError:  # another drive on Windows
+        return path.as_posix()
+
+
+def iter_files(root: Path):
+    """Every file under root, sorted, with the record type its folder implies (None: misplaced)."""
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        folder = Path(dirpath)
+        relative = folder.relative_to(root).parts
+        record_type = RECORD_TYPES.get(relative[0]) if len(relative) == 1 else None
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            yield folder / name, record_type
+
+
+def _read_bounded(path: Path) -> bytes:
+    """Read at most one byte past the cap: a symlink to /dev/zero or a FIFO cannot hang us."""
+    if path.is_symlink() or not path.is_file():
+        raise OSError(0, "不是普通文件（符号链接、设备或管道）：记录必须是普通的文本文件")
+    with open(path, "rb") as handle:
+        return handle.read(MAX_BYTES + 1)
+
+
+def _read_and_parse(path: Path):
+    try:
+        raw = _read_bounded(path)
+    except OSError as exc:
+        return ParseError("file-unreadable", f"无法读取文件：{exc.strerror}")
+    return parse(raw, keep_tree=False)
+
+
+PARALLEL_FROM = 2000  # below this many files a second process costs more than it saves
+
+
+def _parse_lean(path: Path):
+    """As _read_and_parse, minus the text: sending every file's text back from the worker cost
+    more than parsing it. A problem's position re-reads the file (see Document.where)."""
+    result = _read_and_parse(path)
+    if not isinstance(result, ParseError):
+        result.text, result.source = "", os.path.abspath(path)
+    return result
+
+
+def _parse_all(paths: list[Path]) -> list:
+    """Parse files, in two processes when there are many: parsing is most of validation.
+    Results are identical either way; only plain data crosses processes."""
+    if len(paths) >= PARALLEL_FROM and can_fork():
+        return fork_map(_parse_lean, paths, PARALLEL_FROM)
+    return [_read_and_parse(path) for path in paths]
+
+
+def load_records(root: Path) -> tuple[RecordSet, list[Problem]]:
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small objects, none cyclic: collections only cost time
+    try:
+        return _load_records(root)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _load_records(root: Path) -> tuple[RecordSet, list[Problem]]:
+    records = RecordSet(root=root)
+    problems: list[Problem] = []
+    shown_root = display_path(root)  # relpath once, not per file: it was 10% of loading
+    wanted: list[tuple[Path, str, str]] = []
+    for path, record_type in iter_files(root):
+        shown = f"{shown_root}/{path.relative_to(root).as_posix()}" if shown_root != "." else path.relative_to(root).as_posix()
+        if record_type is None or path.suffix != ".yaml":
+            folders = "、".join(f"records/{f}/" for f in RECORD_TYPES)
+            problems.append(
+                Problem(
+                    shown,
+                    0,
+                    0,
+                    "file-location",
+                    f"这里不应有这个文件：记录必须是 {folders} 之一中的 `<编号>.yaml` 文件（扩展名用 .yaml，不用 .yml）",
+                )
+            )
+            continue
+        wanted.append((path, record_type, shown))
+    results = _parse_all([path for path, _, _ in wanted])
+    for (path, record_type, shown), result in zip(wanted, results):
+        if isinstance(result, ParseError):
+            problems.append(Problem(shown, result.line, result.column, result.rule, result.message))
+            records.unparsed.add((record_type, path.stem))
+            continue
+        records.of(record_type)[path.stem] = Record(record_type, path.stem, shown, result)
+    return records, problems

@@ -1,0 +1,290 @@
+"""JSON Schemas: load them once, validate a record, and say what is wrong in Chinese.
+
+The schemas are the single source of field titles and descriptions, so messages quote them
+rather than repeating them here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cached_property
+from pathlib import Path
+
+import jsonschema
+import jsonschema_rs
+import referencing
+from referencing.jsonschema import DRAFT202012
+
+from generator.records.strict_yaml import Document
+
+PACKAGE_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+
+
+def find_schemas_dir(records_dir: Path) -> Path:
+    beside = records_dir.resolve().parent / "schemas"
+    return beside if (beside / "common.schema.json").is_file() else PACKAGE_SCHEMAS
+
+
+class SchemaSet:
+    """Every `*.schema.json` of a folder, cross-referenced through one registry."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.documents: dict[str, dict] = {}
+        for path in sorted(folder.glob("*.schema.json")):
+            self.documents[path.name] = json.loads(path.read_text(encoding="utf-8"))
+        resources = [
+            (name, DRAFT202012.create_resource(doc)) for name, doc in self.documents.items()
+        ]
+        self.registry = referencing.Registry().with_resources(resources)
+        self._validators: dict[str, jsonschema.Draft202012Validator] = {}
+        self._fast: dict = {}
+
+    def validator(self, record_type: str) -> jsonschema.Draft202012Validator:
+        if record_type not in self._validators:
+            name = f"{record_type}.schema.json"
+            # $refs inlined once: resolving them per instance was most of the validation time
+            schema = self.inline(self.documents[name], name)
+            self._validators[record_type] = jsonschema.Draft202012Validator(
+                schema, registry=self.registry
+            )
+        return self._validators[record_type]
+
+    def inline(self, schema, base: str):
+        """The schema with every `$ref` replaced by its target (our schemas have no cycles)."""
+        if isinstance(schema, list):
+            return [self.inline(item, base) for item in schema]
+        if not isinstance(schema, dict):
+            return schema
+        schema, base = self.deref(schema, base)
+        return {k: (self.inline(v, base) if k not in ("enum", "x-labels", "x-validity", "required") else v) for k, v in schema.items()}
+
+    @cached_property
+    def vocab(self) -> dict:
+        return self.documents["vocab.schema.json"]["$defs"]
+
+    def label(self, vocabulary: str, value: str) -> str:
+        """The Chinese label of a controlled value (the value itself when it has none)."""
+        return self.vocab[vocabulary].get("x-labels", {}).get(value, value)
+
+    def fast_validator(self, record_type: str):
+        """A compiled (Rust) validator that only says valid or not: the common case, fast.
+
+        python-jsonschema then explains the rare invalid record field by field.
+        """
+        if record_type not in self._fast:
+            name = f"{record_type}.schema.json"
+            self._fast[record_type] = jsonschema_rs.validator_for(self.inline(self.documents[name], name))
+        return self._fast[record_type]
+
+    def check(self, record_type: str, doc: Document):
+        """Yield (line, column, rule, message, field) for every schema violation."""
+        if self.fast_validator(record_type).is_valid(doc.data):
+            return
+        validator = self.validator(record_type)
+        for error in validator.iter_errors(doc.data):
+            yield from _describe(error, doc, lambda path: self.field_schema(record_type, path))
+
+    def deref(self, schema: dict, base: str) -> tuple[dict, str]:
+        """Follow `$ref`s of the simple shapes our schemas use: `file#/$defs/x` and `#/$defs/x`."""
+        while isinstance(schema, dict) and "$ref" in schema:
+            target, _, pointer = schema["$ref"].partition("#")
+            base = target or base
+            node = self.documents[base]
+            for part in pointer.strip("/").split("/") if pointer else []:
+                node = node[part]
+            outer = {k: v for k, v in schema.items() if k != "$ref"}
+            schema = {**node, **outer}  # the referring schema's title wins
+        return schema, base
+
+    def field_schema(self, record_type: str, path) -> dict:
+        """The schema of the field at path, $refs followed, with its own title and description."""
+        base = f"{record_type}.schema.json"
+        schema, base = self.deref(self.documents[base], base)
+        for part in path:
+            if isinstance(part, int):
+                schema = schema.get("items", {})
+            else:
+                schema = schema.get("properties", {}).get(part, {})
+            schema, base = self.deref(schema, base)
+        return schema
+
+
+def _title(schema: dict) -> str:
+    return schema.get("title", "") if isinstance(schema, dict) else ""
+
+
+def _field(path) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def _label(path, schema) -> str:
+    name = _field(path) or "（文件最外层）"
+    title = _title(schema)
+    return f"`{name}`（{title}）" if title else f"`{name}`"
+
+
+def _hint(schema) -> str:
+    description = schema.get("description", "") if isinstance(schema, dict) else ""
+    return f"。说明：{description}" if description else ""
+
+
+def _describe(error: jsonschema.ValidationError, doc: Document, field_schema):
+    path = tuple(error.absolute_path)
+    keyword = error.validator
+    if keyword in ("anyOf", "oneOf") and error.context:
+        # report the branch that got furthest: the deepest sub-error
+        best = max(error.context, key=lambda e: len(e.absolute_path))
+        yield from _describe(best, doc, field_schema)
+        return
+    schema = {**(error.schema if isinstance(error.schema, dict) else {}), **_titles(field_schema(path))}
+    line, column = doc.where(path)
+    field = _field(path)
+    label = _label(path, schema)
+    if keyword == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        sub = field_schema(path + (missing,))
+        title = _title(sub)
+        where = f"`{field}` 下" if field else "文件中"
+        yield (
+            line,
+            column,
+            "schema-required",
+            f"{where}缺少必填字段 `{missing}`"
+            + (f"（{title}）" if title else "")
+            + f"：请添加一行 `{missing}: …`"
+            + _hint(sub),
+            _field(path + (missing,)),
+        )
+    elif keyword == "additionalProperties":
+        allowed = sorted(schema.get("properties", {}))
+        extras = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        for extra in extras:
+            kline, kcol = doc.where(path + (extra,), key=True)
+            yield (
+                kline,
+                kcol,
+                "schema-unknown-field",
+                f"不认识的字段 `{extra}`：请检查拼写，或删除该字段。此处允许的字段有：{', '.join(allowed)}",
+                _field(path + (extra,)),
+            )
+    elif keyword == "type":
+        expected = {
+            "string": "文字",
+            "integer": "整数",
+            "number": "数字",
+            "boolean": " true 或 false",
+            "array": "列表（每项以“- ”开头）",
+            "object": "“字段: 值”的映射",
+        }
+        want = error.validator_value
+        want = [want] if isinstance(want, str) else want
+        yield (
+            line,
+            column,
+            "schema-type",
+            f"{label} 应为{'或'.join(expected.get(w, w) for w in want)}，现在是 {_show(error.instance)}"
+            + _hint(schema),
+            field,
+        )
+    elif keyword == "enum":
+        labels = schema.get("x-labels", {})
+        values = [str(v) for v in error.validator_value]
+        if len(values) <= 16:
+            choices = values
+            advice = "请改为以下之一："
+        else:  # a long vocabulary: suggest the nearest values instead of listing them all
+            wanted = str(error.instance)
+            named = [v for v in values if wanted and wanted in labels.get(v, "")]
+            if named:
+                choices = named
+            elif wanted.isdigit():  # a mistyped code: codes of the same group (520 → 510, 530 …)
+                choices = [v for v in values if v[:2] == wanted[:2]] or [v for v in values if v[:1] == wanted[:1]]
+            else:
+                choices = difflib.get_close_matches(wanted, values, n=5, cutoff=0.3)
+            choices = choices[:5]
+            advice = f"完整列表（{len(values)} 项）见 schemas/vocab.schema.json 或网站“参与维护”页" + (
+                "；是否想填：" if choices else ""
+            )
+        options = "、".join(f"{v}（{labels[v]}）" if v in labels else v for v in choices)
+        yield (
+            line,
+            column,
+            "schema-enum",
+            f"{label} 的值 {_show(error.instance)} 不在允许范围内：{advice}{options}",
+            field,
+        )
+    elif keyword == "const":
+        yield (line, column, "schema-enum", f"{label} 只能是 {_show(error.validator_value)}", field)
+    elif keyword == "pattern":
+        yield (
+            line,
+            column,
+            "schema-format",
+            f"{label} 的格式不对：{_show(error.instance)}" + (_hint(schema) or "。"),
+            field,
+        )
+    elif keyword in ("minLength", "maxLength"):
+        size = len(error.instance) if isinstance(error.instance, str) else 0
+        bound = error.validator_value
+        need = f"至少 {bound} 个字" if keyword == "minLength" else f"不超过 {bound} 个字"
+        yield (line, column, "schema-length", f"{label} 应{need}，现在是 {size} 个字", field)
+    elif keyword in ("minItems", "maxItems"):
+        bound = error.validator_value
+        need = f"至少 {bound} 项" if keyword == "minItems" else f"不超过 {bound} 项"
+        yield (
+            line,
+            column,
+            "schema-items",
+            f"{label} 应有{need}，现在有 {len(error.instance)} 项",
+            field,
+        )
+    elif keyword == "uniqueItems":
+        items = error.instance if isinstance(error.instance, list) else []
+        seen, repeat = [], None
+        for index, item in enumerate(items):
+            if item in seen:
+                repeat = index
+                break
+            seen.append(item)
+        if repeat is None:
+            yield (line, column, "schema-unique", f"{label} 中有重复的项：请删除重复项", field)
+        else:
+            first = seen.index(items[repeat]) + 1
+            rline, rcol = doc.where(path + (repeat,))
+            yield (
+                rline,
+                rcol,
+                "schema-unique",
+                f"{label} 的第 {repeat + 1} 项 {_show(items[repeat])} 与第 {first} 项重复：请删除这一行",
+                _field(path + (repeat,)),
+            )
+    elif keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        word = "不小于" if "inimum" in keyword else "不大于"
+        yield (
+            line,
+            column,
+            "schema-range",
+            f"{label} 应{word} {error.validator_value}，现在是 {_show(error.instance)}" + _hint(schema),
+            field,
+        )
+    else:  # a keyword we have no wording for yet: still one clear line, never a crash
+        yield (line, column, "schema-other", f"{label} 不符合要求：{error.message}", field)
+
+
+def _titles(schema: dict) -> dict:
+    return {k: schema[k] for k in ("title", "description") if k in schema}
+
+
+def _show(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "空值"
+    if isinstance(value, (dict, list)):
+        return "一个映射" if isinstance(value, dict) else "一个列表"
+    if isinstance(value, (int, float)):
+        return str(value)  # unquoted: a quoted number would read as text
+    text = str(value)
+    return f"“{text[:60]}{'…' if len(text) > 60 else ''}”"

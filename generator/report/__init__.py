@@ -1,0 +1,1 @@
+"""Stage 4c, public model → the yearly funding report files (HTML, CSV, XLSX)."""

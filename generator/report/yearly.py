@@ -1,0 +1,123 @@
+"""`kexie report --year YYYY`: the year's funding summary as printable HTML, CSV and XLSX.
+
+The numbers come from generator.model.summaries.summarize — the very function behind /funding/<year>/ —
+so the workbook and the site agree to the yuan.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from generator.model.public import build_model
+from generator.common.render import make_env
+from generator.model.summaries import FundingSummary, summarize
+
+WAN_FORMAT = '#,##0.00" 万元"'
+
+
+class ReportError(Exception):
+    pass
+
+
+def _sheets(summary: FundingSummary) -> list[tuple[str, list[str], list[list]]]:
+    """(sheet name, header, rows); money as yuan integers and as 万元 numbers."""
+    breakdowns = [
+        ("按项目类别", "项目类别", summary.by_programme),
+        ("按承担学会", "学会", summary.by_society),
+        ("按区县", "区、县（市）", summary.by_district),
+    ]
+    sheets = []
+    for name, heading, lines in breakdowns:
+        rows = [[line.label, len(line.projects), line.amount, line.amount / 10000, line.refund / 10000, "、".join(line.projects)] for line in lines]
+        rows.append(["合计", len(summary.total.projects), summary.total.amount, summary.total.amount / 10000, summary.total.refund / 10000, ""])
+        sheets.append((name, [heading, "项目数", "资助（元）", "资助（万元）", "退回（万元）", "项目编号"], rows))
+    detail = [
+        [r["project"]["id"], r["project"]["title"], r["project"]["programme_label"], r["project"]["lead_society"], r["district"], r["amount"], r["amount"] / 10000, r["refund"] / 10000, r["project"]["status_label"]]
+        for r in summary.projects
+    ]
+    sheets.append(("项目明细", ["项目编号", "项目名称", "类别", "承担学会", "区、县（市）", "资助（元）", "资助（万元）", "退回（万元）", "状态"], detail))
+    return sheets
+
+
+def write_xlsx(summary: FundingSummary, path: Path) -> None:
+    book = Workbook()
+    book.remove(book.active)
+    for name, header, rows in _sheets(summary):
+        sheet = book.create_sheet(name)
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        for column, title in enumerate(header, start=1):
+            letter = sheet.cell(row=1, column=column).column_letter
+            if "万元" in title:
+                for cell in sheet[letter][1:]:
+                    cell.number_format = WAN_FORMAT
+            elif "（元）" in title:
+                for cell in sheet[letter][1:]:
+                    cell.number_format = "#,##0"
+            sheet.column_dimensions[letter].width = 40 if title in ("项目名称", "项目编号") else 16
+        sheet.freeze_panes = "A2"
+    fixed = datetime.datetime(summary.year, 12, 31)  # no clock time in the output
+    book.properties.created = fixed
+    book.properties.modified = fixed
+    book.properties.creator = "kexie"
+    book.save(path)
+    _fix_zip_times(path, fixed)
+
+
+def _fix_zip_times(path: Path, fixed: datetime.datetime) -> None:
+    """An .xlsx is a zip whose entries carry the time of writing, and openpyxl stamps the save
+    time as "modified": fix both, so the same records give the same workbook, byte for byte."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    stamp = fixed.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    entries = [
+        (name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data) if name == "docProps/core.xml" else data)
+        for name, data in entries
+    ]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data)
+
+
+def write_csv(summary: FundingSummary, path: Path) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for name, header, rows in _sheets(summary):
+        writer.writerow([f"# {summary.year} 年{name}"])
+        writer.writerow(header)
+        writer.writerows([[f"{v:.2f}" if isinstance(v, float) else v for v in row] for row in rows])
+        writer.writerow([])
+    path.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")
+
+
+def write_report(checked, year: int, out: Path, site_url: str, last_changed=None) -> list[Path]:
+    model = build_model(checked.records, checked.schemas, last_changed or {})
+    summary = summarize(model, year)
+    if not summary.projects:
+        years = sorted({f["year"] for p in model.projects.values() for f in p["funding"]})
+        raise ReportError(f"{year} 年没有任何资助记录：有资助的年份是 {'、'.join(map(str, years)) or '（无）'}")
+    policy = next((p for p in model.policies.values() if p["valid_from"][:4] <= str(year) <= p["valid_until"][:4]), None)
+    out.mkdir(parents=True, exist_ok=True)
+    env = make_env(Path(__file__).parent / "templates")
+    html = env.get_template("report.html").render(
+        s=summary, m=model, base=site_url, warnings=checked.report.warnings,
+        policy_title=(policy or {}).get("title", "（无对应政策期）"),
+    )
+    paths = [out / f"funding-{year}.html", out / f"funding-{year}.csv", out / f"funding-{year}.xlsx"]
+    paths[0].write_text(html, encoding="utf-8")
+    write_csv(summary, paths[1])
+    write_xlsx(summary, paths[2])
+    return paths

@@ -1,0 +1,1 @@
+"""Stage 4a, public model → search index: Chinese normalising, pinyin, shards, the query oracle."""
