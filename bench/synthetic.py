@@ -138,6 +138,7 @@ class Synth:
         self.prog = {p["programme"]: p for p in self.policy["programmes"]}
         self.start, self.end = (date.fromisoformat(self.policy[k]) for k in ("valid_from", "valid_until"))
         self.ids, self.recs = {t: set() for t in TYPES}, {t: [] for t in TYPES}
+        self.next_suffix = {}  # (kind, base id) -> first suffix not yet tried
         self.led, self.hosts = {}, set()  # society id -> service workstations it leads; host names in use
         self.surname_weights = [1 / (i + 1) ** 0.8 for i in range(len(SURNAMES))]  # 王李张刘陈 most common
 
@@ -148,9 +149,14 @@ class Synth:
         return lo + timedelta(self.rng.randint(0, (hi - lo).days))
 
     def new_id(self, kind, base):
-        base, i = base[:58].strip("-"), 1
+        # the smallest free suffix, searched from where the last search for this base stopped: every
+        # smaller one is taken and ids are never freed, so this gives the same ids as probing from 1,
+        # in linear rather than quadratic time for common names (王伟 ×300 at 100,000 experts)
+        base = base[:58].strip("-")
+        i = self.next_suffix.get((kind, base), 1)
         while (cand := f"{base}-{i}" if i > 1 else base) in self.ids[kind]:
             i += 1
+        self.next_suffix[(kind, base)] = i + 1
         self.ids[kind].add(cand)
         return cand
 
