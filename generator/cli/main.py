@@ -72,14 +72,17 @@ def new(record_type, record_id, records):
 
 @cli.command()
 @click.option("--records", type=click.Path(file_okay=False, exists=True, path_type=Path), help="记录目录（默认 records/）")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("site"), show_default=True, help="输出目录")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="输出目录（空目录、新目录或以前生成的网站）")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=Path("mkdocs.yml"), show_default=True)
 def build(records, out, config_file):
     """校验记录并生成网站（原子操作：失败时保留旧网站）。"""
-    from generator.site.build import BuildError, build_site
+    from generator.site.build import BuildError, OutRefused, build_site
 
     try:
         target = build_site(config_file, out, records)
+    except OutRefused as exc:
+        click.echo(f"错误: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     except BuildError as exc:
         click.echo(str(exc), err=True)
         click.echo("网站未生成。", err=True)

@@ -6,16 +6,10 @@ so the workbook and the site agree to the yuan.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import re
-import zipfile
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
+from generator.common.tabular import Sheet, csv_bytes, xlsx_bytes
 from generator.model.public import build_model
 from generator.common.render import make_env
 from generator.model.summaries import FundingSummary, summarize
@@ -47,60 +41,26 @@ def _sheets(summary: FundingSummary) -> list[tuple[str, list[str], list[list]]]:
     return sheets
 
 
-def write_xlsx(summary: FundingSummary, path: Path) -> None:
-    book = Workbook()
-    book.remove(book.active)
+def _workbook_sheets(summary: FundingSummary) -> list[Sheet]:
+    sheets = []
     for name, header, rows in _sheets(summary):
-        sheet = book.create_sheet(name)
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        for column, title in enumerate(header, start=1):
-            letter = sheet.cell(row=1, column=column).column_letter
-            if "万元" in title:
-                for cell in sheet[letter][1:]:
-                    cell.number_format = WAN_FORMAT
-            elif "（元）" in title:
-                for cell in sheet[letter][1:]:
-                    cell.number_format = "#,##0"
-            sheet.column_dimensions[letter].width = 40 if title in ("项目名称", "项目编号") else 16
-        sheet.freeze_panes = "A2"
-    fixed = datetime.datetime(summary.year, 12, 31)  # no clock time in the output
-    book.properties.created = fixed
-    book.properties.modified = fixed
-    book.properties.creator = "kexie"
-    book.save(path)
-    _fix_zip_times(path, fixed)
+        formats = {i: WAN_FORMAT if "万元" in title else "#,##0" for i, title in enumerate(header) if "元）" in title}
+        widths = {i: 40 if title in ("项目名称", "项目编号") else 16 for i, title in enumerate(header)}
+        sheets.append(Sheet(name, [header, *rows], number_formats=formats, widths=widths))
+    return sheets
 
 
-def _fix_zip_times(path: Path, fixed: datetime.datetime) -> None:
-    """An .xlsx is a zip whose entries carry the time of writing, and openpyxl stamps the save
-    time as "modified": fix both, so the same records give the same workbook, byte for byte."""
-    with zipfile.ZipFile(path) as source:
-        entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    stamp = fixed.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    entries = [
-        (name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, data) if name == "docProps/core.xml" else data)
-        for name, data in entries
-    ]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, data)
+def write_xlsx(summary: FundingSummary, path: Path) -> None:
+    """The workbook: one sheet per breakdown and the project list; dated 31 December of the year."""
+    path.write_bytes(xlsx_bytes(_workbook_sheets(summary), datetime.datetime(summary.year, 12, 31)))
 
 
 def write_csv(summary: FundingSummary, path: Path) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for name, header, rows in _sheets(summary):
-        writer.writerow([f"# {summary.year} 年{name}"])
-        writer.writerow(header)
-        writer.writerows([[f"{v:.2f}" if isinstance(v, float) else v for v in row] for row in rows])
-        writer.writerow([])
-    path.write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")
+    """The same tables in one CSV, each under a `# YEAR 年…` line; 万元 with two decimals."""
+    rows: list[list] = []
+    for name, header, table in _sheets(summary):
+        rows += [[f"# {summary.year} 年{name}"], header, *table, []]
+    path.write_bytes(csv_bytes(rows, decimals=2))
 
 
 def write_report(checked, year: int, out: Path, site_url: str, last_changed=None) -> list[Path]:

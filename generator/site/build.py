@@ -1,21 +1,27 @@
 """`kexie build` and `kexie serve`: MkDocs with our plugin, built atomically.
 
 The site is built into a fresh sibling folder; only a complete build replaces the old one, so a
-failed build never leaves a half-written site behind.
+failed build never leaves a half-written site behind. Which folders a build may replace, and the
+temporary folders beside it, are `outdir`'s job; SIGTERM (CI, `timeout`) cleans up like Ctrl+C.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import shutil
+import signal
 import sys
-import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
+
+from generator.site.outdir import OutRefused, Temporary, check_out, mark_site, sweep_stale
+
+__all__ = ["BuildError", "OutRefused", "build_site", "serve_site"]
 
 
 class BuildError(Exception):
@@ -43,6 +49,13 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def _config_file_options(config_file: Path) -> dict:
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    with open(config_file, "rb") as fd:
+        return yaml_load(fd, get_yaml_loader()) or {}
+
+
 def _options(config_file: Path, records: Path | None) -> dict:
     """MkDocs options that point our plugin at `records` (its `records` option), or none.
 
@@ -51,10 +64,7 @@ def _options(config_file: Path, records: Path | None) -> dict:
     """
     if records is None:
         return {}
-    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
-
-    with open(config_file, "rb") as fd:
-        plugins = yaml_load(fd, get_yaml_loader()).get("plugins") or []
+    plugins = _config_file_options(config_file).get("plugins") or []
     if isinstance(plugins, dict):
         plugins = [{name: options} for name, options in plugins.items()]
     changed = []
@@ -68,43 +78,91 @@ def _options(config_file: Path, records: Path | None) -> dict:
     return {"plugins": changed}
 
 
+def _sources(config_file: Path, records: Path | None) -> list[Path]:
+    """Folders the build reads besides the fixed ones: the records folder and MkDocs' docs_dir."""
+    project = config_file.resolve().parent
+    config = _config_file_options(config_file)
+    sources = [project / str(config.get("docs_dir") or "docs")]
+    for entry in config.get("plugins") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("kexie"), dict):
+            sources.append(project / str(entry["kexie"].get("records") or "records"))
+    if records is not None:
+        sources.append(records)
+    return sources
+
+
 def build_site(config_file: Path, out: Path, records: Path | None = None) -> Path:
     """Build the site from `records` (default: the plugin's `records` option) into `out`, atomically.
 
-    Raises BuildError with the plugin's Chinese messages when the records or the config fail.
+    Raises OutRefused (nothing touched) when `out` is not a folder a build may replace (see
+    `generator.site.outdir`), BuildError with the plugin's Chinese messages when the records or the
+    config fail. SIGTERM and SIGINT remove the temporary folders and exit (143 / KeyboardInterrupt).
     """
+    out = check_out(out, config_file.resolve().parent, _sources(config_file, records))
     _environment()
     _quiet_mkdocs()
     collected = _Collect()
     logging.getLogger("mkdocs").addHandler(collected)
     try:
-        return _build(config_file, out, collected, _options(config_file, records))
+        with _terminate_like_interrupt():
+            return _build(config_file, out, collected, _options(config_file, records))
     finally:
         logging.getLogger("mkdocs").removeHandler(collected)
 
 
-def _build(config_file: Path, out: Path, collected: _Collect, options: dict) -> Path:
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+@contextmanager
+def _terminate_like_interrupt():
+    """While building, SIGTERM unwinds the stack (so `finally` blocks remove the temporary folders)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        config = load_config(str(config_file), site_dir=str(staging), strict=True, **options)
-        mkdocs_build.build(config)
-    except (MkDocsException, Abort) as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        details = [m for m in collected.messages if m.strip()]
-        raise BuildError("\n".join(details) if details else str(exc)) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    staging.chmod(0o755)
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _signals_held():
+    """SIGINT/SIGTERM wait until the old and the new site have swapped places (no site-less moment)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _build(config_file: Path, out: Path, collected: _Collect, options: dict) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale(out)
+    staging = Temporary(out.parent, f".{out.name}-building-")
     retired = None
-    if out.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-        os.replace(out, retired / out.name)
-    os.replace(staging, out)
-    if retired:
-        shutil.rmtree(retired, ignore_errors=True)
+    try:
+        site = staging.path / out.name
+        try:
+            config = load_config(str(config_file), site_dir=str(site), strict=True, **options)
+            mkdocs_build.build(config)
+        except (MkDocsException, Abort) as exc:
+            details = [m for m in collected.messages if m.strip()]
+            raise BuildError("\n".join(details) if details else str(exc)) from None
+        mark_site(site)
+        site.chmod(0o755)
+        if out.exists():
+            retired = Temporary(out.parent, f".{out.name}-old-")
+        with _signals_held():
+            if retired:
+                os.replace(out, retired.path / out.name)
+            os.replace(site, out)
+    finally:
+        staging.remove()
+        if retired:
+            retired.remove()
     return out
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
+from generator.common.tabular import csv_bytes
 from generator.model.public import SiteModel
 
 
@@ -87,20 +86,18 @@ DATASETS = {
 }
 
 
-def _csv_cell(value) -> str:
+def _csv_cell(value):
+    """A JSON value as one CSV cell: lists joined with `;`, objects as JSON, booleans as 是/否.
+    The tabular writer neutralises formula-like text (the joined cell included)."""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if value is None:
-        return ""
     if isinstance(value, list):
         return _join(
             json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict) else v for v in value
         )
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    text = str(value)
-    # a cell starting with = + - @ is a formula in spreadsheets: quote it (CSV injection)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return value
 
 
 def write_open_data(model: SiteModel, out_dir: Path) -> list[dict]:
@@ -111,12 +108,8 @@ def write_open_data(model: SiteModel, out_dir: Path) -> list[dict]:
         (out_dir / f"{name}.json").write_text(
             json.dumps(rows, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
-        buffer = io.StringIO()
         columns = list(rows[0]) if rows else ["id"]
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([_csv_cell(row.get(c)) for c in columns])
-        (out_dir / f"{name}.csv").write_text("\ufeff" + buffer.getvalue(), encoding="utf-8")
+        table = [columns, *([_csv_cell(row.get(c)) for c in columns] for row in rows)]
+        (out_dir / f"{name}.csv").write_bytes(csv_bytes(table))
         summary.append({"name": name, "title": title, "schema": schema, "count": len(rows)})
     return summary
