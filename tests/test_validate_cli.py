@@ -305,7 +305,8 @@ def test_format_github_escapes_newlines_and_percent(tree):
     assert annotations[0].startswith(
         "::error file=records/societies/hz-computer.yaml,line=4,col=7,title=schema-enum::"
     )
-    assert "学会%250A%0A::error::x" in annotations[0]
+    # the record's newline is quoted as \n (issue #10): the same text in every format
+    assert "“学会%250A\\n::error::x”" in annotations[0]
 
 
 # ---------------------------------------------------------------- PATH arguments

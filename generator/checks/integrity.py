@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from generator.common.quoting import LIMIT, escape, quote
 from generator.records.problems import WARNING, Problem
 from generator.records.recordset import FOLDERS, STAFF_OWNER, TYPE_ZH, RecordSet
 
@@ -61,6 +62,10 @@ def resolve(data, pattern, path=()):
         yield from resolve(data[head], rest, path + (head,))
 
 
+def _code(value) -> str:
+    return quote(value, marks="``")
+
+
 def check_ids(records: RecordSet):
     for record in records.valid():
         declared = record.data.get("id")
@@ -68,7 +73,8 @@ def check_ids(records: RecordSet):
             yield record.at(
                 ("id",),
                 "id-filename",
-                f"编号 `{declared}` 与文件名 `{record.id}.yaml` 不一致：请把文件改名为 `{declared}.yaml`，或把 id 改为 `{record.id}`",
+                f"编号 {_code(declared)} 与文件名 {_code(record.id + '.yaml')} 不一致：请把文件改名为 {_code(declared + '.yaml')}，"
+                f"或把 id 改为 {_code(record.id)}",
             )
 
 
@@ -84,14 +90,14 @@ def check_references(records: RecordSet):
                     yield record.at(
                         path,
                         "ref-missing",
-                        f"`{'.'.join(map(str, path))}` 引用的{TYPE_ZH[target]} `{value}` 不存在：请检查编号拼写，"
-                        f"或先新建 records/{FOLDERS[target]}/{value}.yaml",
+                        f"{_code('.'.join(map(str, path)))} 引用的{TYPE_ZH[target]} {_code(value)} 不存在：请检查编号拼写，"
+                        f"或先新建 records/{FOLDERS[target]}/{escape(value, LIMIT)}.yaml",
                     )
                 elif must_publish and value not in published:
                     yield record.at(
                         path,
                         "ref-unpublished",
-                        f"专家 `{value}` 没有同意公开（consent.publish 不为 true），不能在公开页面列出：请删除此项，或先取得本人书面同意",
+                        f"专家 {_code(value)} 没有同意公开（consent.publish 不为 true），不能在公开页面列出：请删除此项，或先取得本人书面同意",
                     )
 
 
@@ -105,13 +111,13 @@ def check_owners(records: RecordSet):
             yield record.at(
                 ("owner",),
                 "owner-unknown",
-                f"维护单位 `{owner}` 不是已登记的学会编号：请填写 records/societies/ 中某个学会的编号，或填 {STAFF_OWNER}（市科协）",
+                f"维护单位 {_code(owner)} 不是已登记的学会编号：请填写 records/societies/ 中某个学会的编号，或填 {STAFF_OWNER}（市科协）",
             )
         if record.type == "society" and owner not in (record.id, STAFF_OWNER):
             yield record.at(
                 ("owner",),
                 "owner-society",
-                f"学会记录只能由本学会（`{record.id}`）或市科协（{STAFF_OWNER}）维护：请把 owner 改为 `{record.id}`",
+                f"学会记录只能由本学会（{_code(record.id)}）或市科协（{STAFF_OWNER}）维护：请把 owner 改为 {_code(record.id)}",
             )
 
 
@@ -145,7 +151,7 @@ def check_text_values(records: RecordSet):
                     datetime.date.fromisoformat(value)
                 except ValueError:
                     yield record.at(
-                        path, "date-invalid", f"日期 {value} 不存在（例如 2 月没有 30 日）：请改为真实的日期"
+                        path, "date-invalid", f"日期 {escape(value, LIMIT)} 不存在（例如 2 月没有 30 日）：请改为真实的日期"
                     )
 
 
@@ -185,7 +191,7 @@ def check_district_dates(records: RecordSet, validity: dict):
                 yield record.at(
                     district_path,
                     "district-date",
-                    f"“{district}”的名称有效期为 {span}，与日期 {date} 不符：请填写当时的区、县（市）名称（当时有效：{'、'.join(current)}）",
+                    f"{quote(district)}的名称有效期为 {span}，与日期 {date} 不符：请填写当时的区、县（市）名称（当时有效：{'、'.join(current)}）",
                     WARNING,
                 )
 

@@ -16,7 +16,9 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
 def _fail(message: str, code: int = EXIT_USAGE):
-    click.echo(message, err=True)
+    from generator.common.quoting import escape_lines
+
+    click.echo(escape_lines(message), err=True)  # messages may carry file names and git's words
     sys.exit(code)
 
 
@@ -122,6 +124,7 @@ def diff(base, head, repo, schemas_dir, validation, sections):
 @click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), help="结构定义目录")
 def need_from_issue(body_file, number, out, today, schemas_dir):
     """把“企业需求”issue 表单转换为 records/needs/ 中的一条需求记录。"""
+    from generator.common.quoting import escape_lines
     from generator.contrib.issueform import need_from_issue as convert
 
     if not body_file.is_file():
@@ -137,7 +140,7 @@ def need_from_issue(body_file, number, out, today, schemas_dir):
     if problems:
         click.echo(f"issue #{number} 的需求表单有 {len(problems)} 处需要修改：")
         for p in problems:
-            click.echo(f"- {p}")
+            click.echo(escape_lines(f"- {p}"))
         sys.exit(EXIT_FAIL)
     click.echo(f"已生成 {target}")
 

@@ -84,7 +84,9 @@ def build(records, out, config_file):
         click.echo(f"错误: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     except BuildError as exc:
-        click.echo(str(exc), err=True)
+        from generator.common.quoting import escape_lines
+
+        click.echo(escape_lines(str(exc)), err=True)  # MkDocs' messages may carry record text
         click.echo("网站未生成。", err=True)
         sys.exit(EXIT_INVALID)
     click.echo(f"网站已生成：{target}")

@@ -23,6 +23,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from generator.common.quoting import escape, quote
 from generator.records.recordset import RECORD_TYPES, STAFF_OWNER
 from generator.records.strict_yaml import ParseError, parse
 
@@ -45,9 +46,10 @@ class Change:
 
     @property
     def shown(self) -> str:
+        """The path(s) for a message, escaped: a file name may hold newlines or non-UTF-8 bytes."""
         if self.old and self.new and self.old != self.new:
-            return f"{self.old} → {self.new}"
-        return self.new or self.old or ""
+            return f"{escape(self.old)} → {escape(self.new)}"
+        return escape(self.new or self.old or "")
 
 
 class Git:
@@ -113,7 +115,18 @@ class Git:
         return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
 
     def read(self, rev: str, paths: list[str]) -> dict[str, bytes | None]:
-        """Blob contents at rev, in one `git cat-file --batch`; None for a missing path."""
+        """Blob contents at rev, in one `git cat-file --batch`; None for a missing path.
+
+        The batch protocol is line-based: a path with a newline in its name is read on its own."""
+        odd = [p for p in paths if "\n" in p]
+        if odd:
+            result = self.read(rev, [p for p in paths if "\n" not in p])
+            for path in odd:
+                try:
+                    result[path] = self.run("cat-file", "blob", f"{rev}:{path}")
+                except GitError:
+                    result[path] = None
+            return result
         if not paths:
             return {}
         request = "".join(f"{rev}:{p}\n" for p in paths).encode("utf-8", "surrogateescape")
@@ -224,7 +237,7 @@ def _owner_zh(owner: str) -> str:
         return "市科协（kexie）"
     if owner == UNREADABLE:
         return "无法读取（YAML 有误）"
-    return f"`{owner}`"
+    return quote(owner, marks="``")
 
 
 @dataclass

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 
+from generator.common.quoting import escape
+
 MAX_VALUE = 40
 MAX_COMMENT = 60000  # GitHub refuses comments over 65536 characters
 
@@ -18,11 +20,9 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
 
 
 def md_text(value, limit: int = MAX_VALUE) -> str:
-    """Untrusted text as inert inline Markdown: one line, short, no HTML, links or mentions."""
-    text = " ".join(str(value).split())
-    if len(text) > limit:
-        text = text[:limit] + "…"
-    return _escape(text)
+    """Untrusted text as inert inline Markdown: one line, short, no HTML, links or mentions;
+    controls, ANSI and bidi characters and non-UTF-8 bytes escaped (generator.common.quoting)."""
+    return _escape(escape(" ".join(str(value).split()), limit))
 
 
 def _escape(text: str) -> str:
@@ -33,7 +33,7 @@ def _escape(text: str) -> str:
 
 def md_message(text: str, limit: int = 500) -> str:
     """A validator message: keep its `code` spans, neutralise everything else."""
-    text = " ".join(str(text).split())[:limit]
+    text = escape(" ".join(str(text).split()), limit)
     parts = text.split("`")
     if len(parts) % 2 == 0:  # unbalanced backticks: treat all as text
         return _escape(text)
@@ -47,7 +47,7 @@ def md_message(text: str, limit: int = 500) -> str:
 
 
 def code(value) -> str:
-    text = re.sub(r"[`\s]", "", str(value))[:80]
+    text = escape(re.sub(r"[`\s]", "", str(value)), 80)
     return f"`{text}`" if text else "``"
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from generator.common.quoting import LINE_LIMIT, LIMIT, escape
+
 ERROR = "error"
 WARNING = "warning"
 
@@ -19,6 +21,13 @@ class Problem:
     message: str
     severity: str = ERROR
     field: str = ""  # dotted path of the field concerned, e.g. "societies.0.role"
+
+    def __post_init__(self):
+        # the last line of defence for item 4 of issue #10: whatever a check forgot to quote, a
+        # problem's text is one printable, bounded line (escape is a no-op on already quoted text)
+        object.__setattr__(self, "path", escape(self.path))
+        object.__setattr__(self, "message", escape(self.message, LINE_LIMIT))
+        object.__setattr__(self, "field", escape(self.field, LIMIT * 4))
 
     def sort_key(self):
         return (self.path, self.line, self.column, self.rule, self.message)

@@ -16,6 +16,7 @@ import jsonschema_rs
 import referencing
 from referencing.jsonschema import DRAFT202012
 
+from generator.common.quoting import escape, quote
 from generator.records.strict_yaml import Document
 
 PACKAGE_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
@@ -116,7 +117,8 @@ def _title(schema: dict) -> str:
 
 
 def _field(path) -> str:
-    return ".".join(str(p) for p in path)
+    """The dotted field path; its keys come from the record, so each is escaped and bounded."""
+    return ".".join(escape(p, 60) for p in path)
 
 
 def _label(path, schema) -> str:
@@ -166,7 +168,7 @@ def _describe(error: jsonschema.ValidationError, doc: Document, field_schema):
                 kline,
                 kcol,
                 "schema-unknown-field",
-                f"不认识的字段 `{extra}`：请检查拼写，或删除该字段。此处允许的字段有：{', '.join(allowed)}",
+                f"不认识的字段 {quote(extra, marks='``')}：请检查拼写，或删除该字段。此处允许的字段有：{', '.join(allowed)}",
                 _field(path + (extra,)),
             )
     elif keyword == "type":
@@ -270,7 +272,7 @@ def _describe(error: jsonschema.ValidationError, doc: Document, field_schema):
             field,
         )
     else:  # a keyword we have no wording for yet: still one clear line, never a crash
-        yield (line, column, "schema-other", f"{label} 不符合要求：{error.message}", field)
+        yield (line, column, "schema-other", f"{label} 不符合要求：{escape(error.message, 200)}", field)
 
 
 def _titles(schema: dict) -> dict:
@@ -286,5 +288,4 @@ def _show(value) -> str:
         return "一个映射" if isinstance(value, dict) else "一个列表"
     if isinstance(value, (int, float)):
         return str(value)  # unquoted: a quoted number would read as text
-    text = str(value)
-    return f"“{text[:60]}{'…' if len(text) > 60 else ''}”"
+    return quote(value)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from generator.common.quoting import LIMIT, escape, quote
+
 try:  # libyaml's C parser is ~10x faster; fall back to pure Python where it is missing
     from yaml import CBaseLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
@@ -170,7 +172,7 @@ def parse(raw: bytes, keep_tree: bool = True) -> Document | ParseError:
             mark.column + 1 if mark else 0,
         )
     except yaml.YAMLError as exc:
-        return ParseError("yaml-syntax", f"YAML 语法错误：{exc}")
+        return ParseError("yaml-syntax", f"YAML 语法错误：{escape(exc, 200)}")
     if node is None:
         return ParseError("file-empty", "文件是空的：请按模板填写（可用 `kexie new <类型> <编号>` 生成）")
     doc = Document(data=None, root=node if keep_tree else None, first_line=text.split("\n", 1)[0], text=text)
@@ -220,7 +222,7 @@ def _explain(exc: yaml.MarkedYAMLError) -> str:
     for english, chinese in _EXPLAIN.items():
         if problem.startswith(english) or (exc.context or "").startswith(english):
             return chinese
-    return "格式无法识别（" + " ".join((problem or str(exc)).split()) + "）"
+    return "格式无法识别（" + escape(" ".join((problem or str(exc)).split()), 200) + "）"
 
 
 def _pos(node) -> tuple[int, int]:
@@ -231,7 +233,7 @@ def _construct(node, depth: int):
     # No alias can reach here: an alias needs a `*`, and any text with one went through
     # _refuse_anchors first. So every node is visited once and the tree is as small as the file.
     if node.tag not in _STANDARD_TAGS:
-        raise _Refused("yaml-tag", f"不支持 YAML 标签 {node.tag}：请删掉以 ! 开头的标记，直接写值", node.start_mark)
+        raise _Refused("yaml-tag", f"不支持 YAML 标签 {escape(node.tag, LIMIT)}：请删掉以 ! 开头的标记，直接写值", node.start_mark)
     kind = type(node)
     if kind is yaml.ScalarNode:
         return _scalar(node)
@@ -251,7 +253,7 @@ def _construct(node, depth: int):
             first = next(k for k, _ in node.value if k.value == key).start_mark.line + 1
             raise _Refused(
                 "yaml-duplicate-key",
-                f"字段 `{key}` 重复出现（第一次在第 {first} 行）：请删掉其中一个，或合并两处的内容",
+                f"字段 {quote(key, marks='``')} 重复出现（第一次在第 {first} 行）：请删掉其中一个，或合并两处的内容",
                 key_node.start_mark,
             )
         result[key] = _construct(value_node, depth)

@@ -19,6 +19,7 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
+from generator.common.quoting import escape_lines
 from generator.site.outdir import OutRefused, Temporary, check_out, mark_site, sweep_stale
 
 __all__ = ["BuildError", "OutRefused", "build_site", "serve_site"]
@@ -166,6 +167,13 @@ def _build(config_file: Path, out: Path, collected: _Collect, options: dict) -> 
     return out
 
 
+class _EscapingFormatter(logging.Formatter):
+    """MkDocs' messages may carry record text: no raw controls or forged lines on the terminal."""
+
+    def format(self, record):
+        return escape_lines(super().format(record))
+
+
 def serve_site(config_file: Path, address: str, records: Path | None = None) -> None:
     from mkdocs.commands.serve import serve
 
@@ -173,7 +181,7 @@ def serve_site(config_file: Path, address: str, records: Path | None = None) -> 
     _quiet_mkdocs()
     # the terminal is where a secretary sees why a rebuild failed: print MkDocs' messages plainly
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(_EscapingFormatter("%(message)s"))
     logging.getLogger("mkdocs").addHandler(handler)
     watch = [str((records or Path("records")).resolve()), str(Path("schemas").resolve())]
     # served at the root of the address, not under the public site_url's path

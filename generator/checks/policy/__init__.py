@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime
 
+from generator.common.quoting import quote
 from generator.checks.policy.context import PolicyContext
 from generator.checks.policy.rules import RULES
 from generator.records.recordset import RecordSet
@@ -47,6 +48,6 @@ def check_declared_rules(context: PolicyContext):
                 yield period.record.at(
                     ("rules", index, "id"),
                     "policy-rule-unknown",
-                    f"规则编号 `{rule['id']}` 没有对应的校验程序，写在这里不会检查任何内容："
+                    f"规则编号 {quote(rule['id'], marks='``')} 没有对应的校验程序，写在这里不会检查任何内容："
                     f"请核对拼写（已实现的规则：{known}），或先实现该规则再登记",
                 )

@@ -20,6 +20,7 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 
+from generator.common.quoting import LIMIT, escape, quote
 from generator.records.problems import ERROR, Problem
 from generator.records.recordset import Record, RecordSet
 from generator.records.schemas import SchemaSet
@@ -134,7 +135,8 @@ class PolicyContext:
     def society_name(self, society_id: str) -> str:
         """`id`（全称） when the society is on record, else `id`."""
         society = self.valid("society", society_id)
-        return f"`{society_id}`（{society.data['name']}）" if society else f"`{society_id}`"
+        code = quote(society_id, marks="``")
+        return f"{code}（{escape(society.data['name'], LIMIT)}）" if society else code
 
     def label(self, vocabulary: str, value: str) -> str:
         return self.schemas.label(vocabulary, value)
@@ -160,7 +162,7 @@ class PolicyContext:
         if rule is None:
             return None
         line, column = record.doc.where(tuple(path))
-        text = f"{message}（依据：{rule['article']}“{rule['quote']}”）"
+        text = f"{message}（依据：{escape(rule['article'], 200)}{quote(rule['quote'], limit=1000)}）"
         return Problem(
             record.path,
             line,
