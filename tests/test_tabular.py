@@ -146,3 +146,16 @@ def test_report_and_open_data_neutralise_record_text(tmp_path):
     assert duties == "'-2+3+cmd|' /C calc'!A0;为企业提供新材料技术咨询"  # a list cell, neutralised as a whole
     projects = {row[0]: row for row in _csv((site / "api" / "projects.csv").read_bytes())}
     assert projects["xihu-materials-station-2016"][projects["id"].index("title")].startswith("'=HYPERLINK")
+
+
+def test_every_table_the_project_writes_goes_through_the_one_writer():
+    # reading spreadsheets (csv.reader, load_workbook) is fine anywhere; writing happens in tabular.py
+    writers = re.compile(r"csv\.(writer|DictWriter)\(|\bWorkbook\(|\.to_csv\(|\.to_excel\(|xlsxwriter")
+    found = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path in sorted((REPO / "generator").rglob("*.py"))
+        if path.name != "tabular.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if writers.search(line)
+    ]
+    assert found == []

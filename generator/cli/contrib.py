@@ -78,8 +78,10 @@ def check_ownership(base, head, author, repo):
         verdict = check(Git(repo), base, head, author)
     except GitError as exc:
         _fail(str(exc))
+    from generator.common.quoting import escape_lines
+
     for line in verdict.lines():
-        click.echo(line)
+        click.echo(escape_lines(line))  # file names and society ids come from the pull request
     sys.exit(EXIT_OK if verdict.ok else EXIT_FAIL)
 
 
