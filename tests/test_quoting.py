@@ -157,7 +157,15 @@ def test_validate_names_a_file_whose_name_is_not_utf8(tree):
         assert XFF in run.stdout.replace("\\\\", "\\")
         assert "records/experts/a\\n::error file=README.md,line=1::x.yaml" in run.stdout.replace("\\\\", "\\").replace("%3A", ":").replace("%2C", ",")
     text = run_kexie("validate", cwd=tree)
-    assert f"{XFF}:1:1: 错误: " in text.stdout or any(line.startswith(XFF + ":") for line in text.lines)
+    assert (
+        f"{XFF}: 错误: 文件名含有不是 UTF-8 编码的字节（显示为 \\xNN）：请把文件改名为 `<编号>.yaml`，"
+        "编号只用小写字母、数字和连字符 [file-name]"
+    ) in text.lines
+    assert (
+        "records/experts/a\\n::error file=README.md,line=1::x.yaml:2:5: 错误: 编号 `li-na` 与文件名 "
+        "`a\\n::error file=README.md,line=1::x.yaml` 不一致：请把文件改名为 `li-na.yaml`，"
+        "或把 id 改为 `a\\n::error file=README.md,line=1::x` [id-filename]"
+    ) in text.lines
 
 
 @pytest.fixture

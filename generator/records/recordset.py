@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,6 +98,13 @@ class RecordSet:
         }
 
 
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+NOT_UTF8_NAME = (
+    "文件名含有不是 UTF-8 编码的字节（显示为 \\xNN）：请把文件改名为 `<编号>.yaml`，"
+    "编号只用小写字母、数字和连字符"
+)
+
+
 def display_path(path: Path) -> str:
     try:
         return os.path.relpath(path, Path.cwd()).replace(os.sep, "/")
@@ -170,6 +178,9 @@ def _load_records(root: Path) -> tuple[RecordSet, list[Problem]]:
     wanted: list[tuple[Path, str, str]] = []
     for path, record_type in iter_files(root):
         shown = f"{shown_root}/{path.relative_to(root).as_posix()}" if shown_root != "." else path.relative_to(root).as_posix()
+        if not path.name.isprintable() and _NOT_UTF8.search(path.name):  # os.fsdecode's stand-ins for bytes
+            problems.append(Problem(shown, 0, 0, "file-name", NOT_UTF8_NAME))
+            continue
         if record_type is None or path.suffix != ".yaml":
             folders = "、".join(f"records/{f}/" for f in RECORD_TYPES)
             problems.append(
