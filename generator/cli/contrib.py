@@ -52,7 +52,9 @@ def codeowners(records, out, check):
                 f"{out} 已过期：记录中的维护单位或学会维护人有变化。"
                 f"请运行 `kexie codeowners` 重新生成，并把 {out} 一并提交。"
             )
-            click.echo(stale_diff(committed, generated, str(out)), nl=False)
+            from generator.common.quoting import escape_lines
+
+            click.echo(escape_lines(stale_diff(committed, generated, str(out))), nl=False)  # the committed file is the PR's
         sys.exit(EXIT_FAIL)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
