@@ -102,11 +102,24 @@ EXACT = {
     # a given name alone
     "伟明": ["zhang-weiming"],
     "建国": ["wang-jianguo"],
-    # one character: the name only (单伟's bio mentions 张伟, 心血管 has no name 心)
-    "张": ["zhang-wei", "zhang-weiming"],
-    "伟": ["shan-wei", "zhang-wei", "zhang-weiming"],  # same position in the name → pinyin order
-    "心": [],
-    "擅": [],
+    # one character: names first (same position in the name → pinyin order), then every other field
+    # (单伟's bio mentions 张伟, 心血管 is in no name)
+    "张": ["zhang-wei", "zhang-weiming", "shan-wei"],
+    "伟": ["shan-wei", "zhang-wei", "zhang-weiming"],
+    "心": ["shan-wei"],
+    "擅": ["shan-wei"],
+    "医": ["shan-wei"],  # 主任医师, 医院 (title, affiliation)
+    # traditional characters fold to simplified (OpenCC's table), in the query and in the text
+    "張偉": ["zhang-wei", "zhang-weiming", "shan-wei"],
+    "陳": [],
+    "歐陽修": ["ouyang-xiu"],
+    "學院": ["wang-jianguo", "zhang-wei", "ouyang-xiu", "zhang-weiming", "dilireba"],
+    "吕一鳴": ["lv-yiming"],
+    # tone marks and ü fold away: lǚ is lv, not every L
+    "zhāng wěi": ["zhang-wei", "zhang-weiming"],
+    "Lǚ Yīmíng": ["lv-yiming"],
+    "lǚ": ["lv-yiming"],
+    "LÜ": ["lv-yiming"],
     # pinyin: joined, spaced, initials, prefixes; a polyphonic surname as the record spells it
     "zhangwei": ["zhang-wei", "zhang-weiming"],
     "zhang wei": ["zhang-wei", "zhang-weiming"],
@@ -132,7 +145,7 @@ EXACT = {
     "张 副教授": ["zhang-weiming"],
     "张伟 心血管": ["shan-wei"],
     "西湖 zw": ["zhang-wei"],
-    "科学 学院": ["wang-jianguo", "zhang-wei", "dilireba", "zhang-weiming", "ouyang-xiu"],  # 科学院 has both
+    "科学 学院": ["wang-jianguo", "zhang-wei", "zhang-weiming", "ouyang-xiu", "dilireba"],  # 科学院 has both
     # field boundaries are separators: 张伟's name + title 教授 is not 伟教 (单伟's bio has it)
     "伟教": ["shan-wei"],
     "明副": [],
@@ -158,7 +171,7 @@ def test_empty_query_lists_everyone_in_pinyin_order(index):
 
 def test_query_never_becomes_an_or_of_characters():
     assert parse_query("科学院") == [("text", "科学院")]
-    assert parse_query("张 伟明") == [("name", "张"), ("text", "伟明")]
+    assert parse_query("张 伟明") == [("char", "张"), ("text", "伟明")]
     assert parse_query("zhang wei") == [("latin", "zhangwei", ("zhang", "wei"))]
     assert parse_query("  ") is None
     assert parse_query("··") == []
@@ -198,7 +211,7 @@ def test_build_is_deterministic_and_order_independent(tmp_path):
     assert a["files"] == len(_files(tmp_path / "a")) and a["bytes"] == sum(map(len, _files(tmp_path / "a").values()))
     assert a["docs"] == len(EXPERTS)
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text("utf-8"))
-    assert manifest["version"] == 1 and manifest["docs"] == len(EXPERTS)
+    assert manifest["version"] == 2 and manifest["docs"] == len(EXPERTS)
     assert not any(k in json.dumps(manifest) for k in ("time", "date", "built"))
 
 
