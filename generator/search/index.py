@@ -65,6 +65,7 @@ from generator.search.text import (
     DEFAULT_CARD_BLOCK,
     DEFAULT_SHARD_BYTES,
     FACETS,
+    FIELD_LABELS,
     FIELDS,
     PAGE_SIZE,
     VERSION,
@@ -204,6 +205,8 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
         "cardUrl": CARD_URL,
         "pageSize": PAGE_SIZE,
         "fields": list(FIELDS),
+        "fieldLabels": FIELD_LABELS,
+        "kindLabels": KINDS,
         "pinyin": sorted(pinyin_shards),
         "facets": list(FACETS),
     }

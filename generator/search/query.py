@@ -149,7 +149,7 @@ class IndexReader:
         """Read shards for keys in round-robin order of the segments until `budget` shards are read;
         then own files of large keys (segments with nothing read yet first); record key → postings."""
         keys = [segment_keys(s) for s in segments]
-        order = [ks[i] for i in range(max(map(len, keys), default=0)) for ks in keys if i < len(ks)]
+        order = list(dict.fromkeys(ks[i] for i in range(max(map(len, keys), default=0)) for ks in keys if i < len(ks)))
         shards = counts.setdefault("shards", [])
         for k in order:
             name = self.shard_name(k)
@@ -301,10 +301,8 @@ class IndexReader:
         for seg in segments:
             if seg[0] == "latin" and seg[1][:1].isalpha():
                 for d, spaced in pinyin.get(seg[1][0], []) or self._spaced(doc, seg[1][0]):
-                    if d == doc:
-                        if (pinyin_score(seg[1], spaced) or 0) >= 2:
-                            return "prefix"
-                        break
+                    if d == doc and (pinyin_score(seg[1], spaced) or 0) >= 2:
+                        return "prefix"
         for seg in segments:
             if seg[0] == "char":
                 names = loaded.get("n:" + seg[1])
