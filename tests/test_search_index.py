@@ -357,8 +357,10 @@ def served(tmp_path_factory):
         group: [{"value": v, "label": v, "count": c} for v, c in sorted(values.items()) if c]
         for group, values in counts.items()
     }
-    fragment = env.get_template("directory.html").render(base="../", total=len(experts), facets=facets)
+    fragment = env.get_template("directory.html").render(
+        base="../", total=len(experts), facets=facets, searched=["姓名"], examples=["张伟"])
     (site / "assets").mkdir()
+    shutil.copy(REPO / "site_src/assets/javascripts/search-engine.js", site / "assets/search-engine.js")
     shutil.copy(REPO / "site_src/assets/javascripts/directory.js", site / "assets/directory.js")
     shutil.copy(REPO / "site_src/assets/stylesheets/directory.css", site / "assets/directory.css")
     (site / "experts").mkdir()
@@ -367,7 +369,7 @@ def served(tmp_path_factory):
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<link rel="icon" href="data:,"><link rel="stylesheet" href="../assets/directory.css"><title>专家名录</title></head>'
         f'<body><div class="md-typeset">{fragment}</div>'
-        '<script src="../assets/directory.js"></script></body></html>',
+        '<script src="../assets/search-engine.js"></script><script src="../assets/directory.js"></script></body></html>',
         "utf-8",
     )
     handler = functools.partial(_Quiet, directory=str(site))

@@ -26,7 +26,8 @@ Files under out_dir (all JSON, UTF-8, sorted keys, no timestamps; same input →
                        hit's explanation and context line, and the check of candidates (query.py)
     p/<letter>.json    experts whose pinyin starts with <letter>: their syllables ("zhang wei")
     i/<k>.json         key → postings, for keys with crc32(utf-8 key) % shards == k
-    x/<n>.json         a key whose postings are too large to share a shard ("@n" in its shard)
+    x/<n>.json         a key whose postings are too large to share a shard ("@n.<bytes of x/n.json>" in
+                       its shard: a query reads the smallest of these first, within its byte budget)
 
 Keys (generator/search/invert.py): Han bigrams ("材料"), "n:" + a Han character of the name,
 "c:" + a Han character of the text (first position only) and "w:" + a latin/digit word ("w:5g").
@@ -189,8 +190,8 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
     big.sort()
     extra_files = {}
     for n, (k, p) in enumerate(big):
-        shard_maps[shard_of(k, shards)][k] = f"@{n}"
         extra_files[f"x/{n}.json"] = {"k": k, "p": p}
+        shard_maps[shard_of(k, shards)][k] = f"@{n}.{len(_dump(extra_files[f'x/{n}.json']))}"
 
     files: dict[str, object] = {}
     files["manifest.json"] = {

@@ -1,9 +1,9 @@
 """Reading the search index: the query algorithm of search-engine.js, in Python, step for step.
 
 A query is cut into segments that must all match (parse_query). Its cost is bounded (the plan):
-round 1 reads one shard per segment, round 2 up to MAX_SHARDS in all, keys that sit in their own
-x/ file (the commonest ones) last and at most MAX_BIG of them; pinyin letter files at most
-MAX_PINYIN. After each round: if every key is read the answer is exact; if at most VERIFY docs
+round 1 reads one shard per segment, round 2 up to MAX_SHARDS in all; keys that sit in their own
+x/ file (the commonest ones) are read last, smallest first, while the bytes used stay within
+BUDGET; pinyin letter files at most MAX_PINYIN. After each round: if every key is read the answer is exact; if at most VERIFY docs
 remain possible, their t/ files are read and each is checked directly (still exact); after round 2
 with more candidates left the answer is "partial" (a superset, said so on the page).
 Scores (lower first, summed over segments, then doc order):
@@ -34,7 +34,7 @@ from generator.search.text import (
 )
 
 MAX_SHARDS = 5
-MAX_BIG = 2
+BUDGET = 260_000  # bytes of shards and own files one query may use before it checks candidates instead
 MAX_PINYIN = 2
 VERIFY = 25
 OTHER = 1000  # a single character outside the name
@@ -127,6 +127,7 @@ class IndexReader:
         self.dir = Path(out_dir)
         self._cache: dict[str, object] = {}
         self.fetched: list[tuple[str, int]] = []
+        self.sizes: dict[str, int] = {}
         self.manifest = self.get("manifest.json")
         self._facet_sets = None
 
@@ -138,6 +139,7 @@ class IndexReader:
             else:
                 data = path.read_bytes()
                 self.fetched.append((rel, len(data)))
+                self.sizes[rel] = len(data)
                 self._cache[rel] = json.loads(data)
         return self._cache[rel]
 
@@ -163,14 +165,18 @@ class IndexReader:
                 loaded[k] = {}
             elif not value.startswith("@"):
                 loaded[k] = decode_postings(value)
-        big = [k for k in order if k not in loaded and self.shard_name(k) in shards]
         have = [any(k in loaded for k in ks) for ks in keys]
-        big.sort(key=lambda k: next(have[i] for i, ks in enumerate(keys) if k in ks))  # stable
-        for k in big:
-            if counts.get("big", 0) >= MAX_BIG:
-                break
-            counts["big"] = counts.get("big", 0) + 1
-            loaded[k] = decode_postings(self.get(f"x/{self.get(self.shard_name(k))[k][1:]}.json")["p"])
+        big = []
+        for k in order:
+            if k not in loaded and self.shard_name(k) in shards:
+                n, size = self.get(self.shard_name(k))[k][1:].split(".")
+                big.append((next(have[i] for i, ks in enumerate(keys) if k in ks), int(size), k, n))
+        big.sort()  # segments with nothing read yet first, then the smallest (the rarest) key
+        for _, size, k, n in big:
+            used = sum(self.sizes.get(name, 0) for name in shards) + counts.get("big", 0)
+            if used + size <= BUDGET:
+                counts["big"] = counts.get("big", 0) + size
+                loaded[k] = decode_postings(self.get(f"x/{n}.json")["p"])
 
     def pinyin(self, letter: str):
         if letter not in self.manifest["pinyin"]:

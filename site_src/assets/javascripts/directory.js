@@ -186,12 +186,12 @@
     var zero = 0;
     items.forEach(function (li, i) { if (!li.hasAttribute("data-kx-order")) li.setAttribute("data-kx-order", String(i)); });
     items.sort(function (x, y) {
-      return Number(y.getAttribute("data-kx-count")) - Number(x.getAttribute("data-kx-count")) ||
+      return Number(y.getAttribute("data-kx-value-count")) - Number(x.getAttribute("data-kx-value-count")) ||
         Number(x.getAttribute("data-kx-order")) - Number(y.getAttribute("data-kx-order"));
     });
     items.forEach(function (li) {
       var box = li.querySelector("input");
-      var empty = li.getAttribute("data-kx-count") === "0" && !box.checked;
+      var empty = li.getAttribute("data-kx-value-count") === "0" && !box.checked;
       if (empty) zero += 1;
       var label = S.fold(li.textContent);
       li.hidden = (empty && !all) || (needle !== "" && label.indexOf(needle) < 0);
@@ -326,7 +326,7 @@
       if (count === undefined) count = counts[(self.labels[group] || {})[box.value]] || 0;
       var out = box.parentNode.querySelector("[data-kx-n]");
       if (out) out.textContent = String(count);
-      box.parentNode.parentNode.setAttribute("data-kx-count", String(count));
+      box.parentNode.parentNode.setAttribute("data-kx-value-count", String(count));
       box.disabled = count === 0 && !box.checked;
       box.parentNode.classList.toggle("kx-dir__option--empty", count === 0);
     });

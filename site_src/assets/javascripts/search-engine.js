@@ -20,7 +20,7 @@
   var ACCENTED = /[\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]/;
   var MARKS = /[\u0300-\u036f]/g;
   var GROUPS = ["discipline", "industry", "society", "district", "honour"];
-  var MAX_SHARDS = 5, MAX_BIG = 2, MAX_PINYIN = 2, VERIFY = 25, OTHER = 1000, WORDS = 10;
+  var MAX_SHARDS = 5, BUDGET = 260000, MAX_PINYIN = 2, VERIFY = 25, OTHER = 1000, WORDS = 10;
   var CARD_FIELDS = ["id", "url", "name", "title", "affiliation", "honours", "disciplines", "kind"];
 
   var DEC = new Int8Array(128).fill(-1);
@@ -208,6 +208,7 @@
   }
 
   var fileCache = new Map(); // absolute URL → Promise of parsed JSON (shared across page visits)
+  var sizes = new Map(); // absolute URL → bytes (the plan's budget counts the files a query uses)
   var indexes = new Map(); // root URL → Index (the directory and the header box share one)
 
   function Index(root) {
@@ -230,7 +231,9 @@
         if (!res.ok) throw new Error("HTTP " + res.status + " " + url);
         return res.text();
       }).then(function (text) {
-        self.fetched.push([rel, utf8.encode(text).length]);
+        var size = utf8.encode(text).length;
+        if (text !== "null") self.fetched.push([rel, size]);
+        sizes.set(url, size);
         return JSON.parse(text);
       });
       hit.catch(function () { fileCache.delete(url); });
@@ -293,15 +296,27 @@
       else if (value.charAt(0) !== "@") loaded.set(k, decodePostings(value));
     });
     var have = keys.map(function (ks) { return ks.some(function (k) { return loaded.has(k); }); });
-    var big = order.filter(function (k) { return !loaded.has(k) && byName.has(self.shardName(k)); });
     function owner(k) { for (var j = 0; j < keys.length; j++) if (keys[j].indexOf(k) >= 0) return have[j] ? 1 : 0; return 0; }
-    big = big.map(function (k, j) { return [owner(k), j, k]; }).sort(function (x, y) { return x[0] - y[0] || x[1] - y[1]; });
-    for (var b = 0; b < big.length && counts.big < MAX_BIG; b++) {
-      counts.big += 1;
-      var k = big[b][2];
-      var file = await this.get("x/" + byName.get(this.shardName(k))[k].slice(1) + ".json");
-      loaded.set(k, decodePostings(file.p));
+    var big = [];
+    order.forEach(function (k) {
+      if (loaded.has(k) || !byName.has(self.shardName(k))) return;
+      var parts = byName.get(self.shardName(k))[k].slice(1).split(".");
+      big.push([owner(k), parseInt(parts[1], 10), k, parts[0]]);
+    });
+    // segments with nothing read yet first, then the smallest (the rarest) key
+    big.sort(function (x, y) { return x[0] - y[0] || x[1] - y[1] || (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : 0); });
+    for (var b = 0; b < big.length; b++) {
+      var used = counts.big;
+      shards.forEach(function (name) { used += self.size(name); });
+      if (used + big[b][1] > BUDGET) continue;
+      counts.big += big[b][1];
+      var file = await this.get("x/" + big[b][3] + ".json");
+      loaded.set(big[b][2], decodePostings(file.p));
     }
+  };
+
+  Index.prototype.size = function (rel) {
+    return sizes.get(new URL(rel, this.root).href + "?v=" + encodeURIComponent(this.manifest.build)) || 0;
   };
 
   Index.prototype.pinyin = async function (letter) {
