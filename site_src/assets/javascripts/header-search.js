@@ -141,6 +141,11 @@
         a.appendChild(el("span", "kx-hs__title", card.name));
         if (card.title || card.affiliation) a.appendChild(el("span", "kx-hs__sub", [card.title, card.affiliation].filter(Boolean).join(" · ")));
         var line = el("span", "kx-hs__context");
+        if (why.field === "name" && why.items.length > 1 && card.kind !== "experts") {
+          // the title is the hit and already shown: the context line is the record's first other line
+          var next = why.items[1];
+          why = { field: next[0], text: next[1], hits: [] };
+        }
         if (why.field && why.field !== "name") line.appendChild(el("span", "kx-hs__field", (labels[why.field] || why.field) + "："));
         line.appendChild(context(why));
         a.appendChild(line);

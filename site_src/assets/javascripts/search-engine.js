@@ -575,9 +575,9 @@
             mapped.from[chars(mapped.text.slice(0, at + needle.length)).length]]);
         });
       });
-      if (hits.length) best = { field: item[0], text: item[1], hits: hits, index: idx };
+      if (hits.length) best = { field: item[0], text: item[1], hits: hits, index: idx, items: t.i };
     });
-    return best || { field: t.i.length ? t.i[0][0] : "", text: t.i.length ? t.i[0][1] : "", hits: [], index: 0, spaced: t.s };
+    return best || { field: t.i.length ? t.i[0][0] : "", text: t.i.length ? t.i[0][1] : "", hits: [], index: 0, spaced: t.s, items: t.i };
   };
 
   function open(root) {
