@@ -102,11 +102,24 @@ EXACT = {
     # a given name alone
     "伟明": ["zhang-weiming"],
     "建国": ["wang-jianguo"],
-    # one character: the name only (单伟's bio mentions 张伟, 心血管 has no name 心)
-    "张": ["zhang-wei", "zhang-weiming"],
-    "伟": ["shan-wei", "zhang-wei", "zhang-weiming"],  # same position in the name → pinyin order
-    "心": [],
-    "擅": [],
+    # one character: names first (same position in the name → pinyin order), then every other field
+    # (单伟's bio mentions 张伟, 心血管 is in no name)
+    "张": ["zhang-wei", "zhang-weiming", "shan-wei"],
+    "伟": ["shan-wei", "zhang-wei", "zhang-weiming"],
+    "心": ["shan-wei"],
+    "擅": ["shan-wei"],
+    "医": ["shan-wei"],  # 主任医师, 医院 (title, affiliation)
+    # traditional characters fold to simplified (OpenCC's table), in the query and in the text
+    "張偉": ["zhang-wei", "zhang-weiming", "shan-wei"],
+    "陳": [],
+    "歐陽修": ["ouyang-xiu"],
+    "學院": ["wang-jianguo", "zhang-wei", "ouyang-xiu", "zhang-weiming", "dilireba"],
+    "吕一鳴": ["lv-yiming"],
+    # tone marks and ü fold away: lǚ is lv, not every L
+    "zhāng wěi": ["zhang-wei", "zhang-weiming"],
+    "Lǚ Yīmíng": ["lv-yiming"],
+    "lǚ": ["lv-yiming"],
+    "LÜ": ["lv-yiming"],
     # pinyin: joined, spaced, initials, prefixes; a polyphonic surname as the record spells it
     "zhangwei": ["zhang-wei", "zhang-weiming"],
     "zhang wei": ["zhang-wei", "zhang-weiming"],
@@ -132,7 +145,7 @@ EXACT = {
     "张 副教授": ["zhang-weiming"],
     "张伟 心血管": ["shan-wei"],
     "西湖 zw": ["zhang-wei"],
-    "科学 学院": ["wang-jianguo", "zhang-wei", "dilireba", "zhang-weiming", "ouyang-xiu"],  # 科学院 has both
+    "科学 学院": ["wang-jianguo", "zhang-wei", "zhang-weiming", "ouyang-xiu", "dilireba"],  # 科学院 has both
     # field boundaries are separators: 张伟's name + title 教授 is not 伟教 (单伟's bio has it)
     "伟教": ["shan-wei"],
     "明副": [],
@@ -158,7 +171,7 @@ def test_empty_query_lists_everyone_in_pinyin_order(index):
 
 def test_query_never_becomes_an_or_of_characters():
     assert parse_query("科学院") == [("text", "科学院")]
-    assert parse_query("张 伟明") == [("name", "张"), ("text", "伟明")]
+    assert parse_query("张 伟明") == [("char", "张"), ("text", "伟明")]
     assert parse_query("zhang wei") == [("latin", "zhangwei", ("zhang", "wei"))]
     assert parse_query("  ") is None
     assert parse_query("··") == []
@@ -198,7 +211,7 @@ def test_build_is_deterministic_and_order_independent(tmp_path):
     assert a["files"] == len(_files(tmp_path / "a")) and a["bytes"] == sum(map(len, _files(tmp_path / "a").values()))
     assert a["docs"] == len(EXPERTS)
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text("utf-8"))
-    assert manifest["version"] == 1 and manifest["docs"] == len(EXPERTS)
+    assert manifest["version"] == 2 and manifest["docs"] == len(EXPERTS)
     assert not any(k in json.dumps(manifest) for k in ("time", "date", "built"))
 
 
@@ -300,7 +313,9 @@ def generated(n=240, seed=5) -> list[dict]:
 def _queries(experts: list[dict]) -> list[str]:
     r = random.Random(9)
     sample = r.sample(experts, 20)
-    qs = list(EXACT) + WORDS + ["", "zh", "z", "w l", "材", "研究员 浙江"]
+    qs = list(EXACT) + WORDS + ["", "zh", "z", "w l", "材", "研究员 浙江", "醫學", "材料科学与工程学院", "zhāng", "研"]
+    # long pasted text: more keys than one query may read (checked candidates, or a partial answer)
+    qs += [experts[-1]["bio"][:60], experts[-2]["bio"][:200], " ".join(WORDS[:9]), "集成电路人工智能生物医药浙江大学"]
     qs += [e["name"] for e in sample] + [e["name"][0] for e in sample] + [e["name"][1:] for e in sample]
     for e in sample:
         syl = pinyin_syllables(e["name"], e["pinyin"])
@@ -344,8 +359,10 @@ def served(tmp_path_factory):
         group: [{"value": v, "label": v, "count": c} for v, c in sorted(values.items()) if c]
         for group, values in counts.items()
     }
-    fragment = env.get_template("directory.html").render(base="../", total=len(experts), facets=facets)
+    fragment = env.get_template("directory.html").render(
+        base="../", total=len(experts), facets=facets, searched=["姓名"], examples=["张伟"])
     (site / "assets").mkdir()
+    shutil.copy(REPO / "site_src/assets/javascripts/search-engine.js", site / "assets/search-engine.js")
     shutil.copy(REPO / "site_src/assets/javascripts/directory.js", site / "assets/directory.js")
     shutil.copy(REPO / "site_src/assets/stylesheets/directory.css", site / "assets/directory.css")
     (site / "experts").mkdir()
@@ -354,7 +371,7 @@ def served(tmp_path_factory):
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<link rel="icon" href="data:,"><link rel="stylesheet" href="../assets/directory.css"><title>专家名录</title></head>'
         f'<body><div class="md-typeset">{fragment}</div>'
-        '<script src="../assets/directory.js"></script></body></html>',
+        '<script src="../assets/search-engine.js"></script><script src="../assets/directory.js"></script></body></html>',
         "utf-8",
     )
     handler = functools.partial(_Quiet, directory=str(site))
@@ -401,8 +418,8 @@ def _ready(pg, url):
     pg.evaluate("window.kexieDirectory.ready")
 
 
-JS_SEARCH = """([q, filters, page]) => window.kexieDirectory.search(q, filters, page, 20).then(r => ({
-  docs: r.docs, total: r.total, facets: r.facets, page: r.page, pages: r.pages,
+JS_SEARCH = """([q, filters, page, sort]) => window.kexieDirectory.search(q, filters, page, 20, sort).then(r => ({
+  docs: r.docs, total: r.total, facets: r.facets, page: r.page, pages: r.pages, marks: r.marks, partial: r.partial,
   ids: r.cards.map(c => c.id), urls: r.cards.map(c => c.url)}))"""
 
 
@@ -414,14 +431,18 @@ def test_javascript_gives_the_python_answers(page, served):
     cases = [(q, {}, 1) for q in _queries(served["experts"])]
     cases += [("", {"district": ["西湖区"]}, 1), ("材料", {"industry": ["生物医药", "新能源"], "district": ["滨江区"]}, 1),
               ("", {}, 3), ("研究", {"honour": ["中国工程院院士"]}, 1), ("z", {"discipline": ["430"]}, 2)]
-    for q, filters, pg in cases:
-        py = reader.search(q, filters, page=pg, page_size=20)
-        js = page.evaluate(JS_SEARCH, [q, filters, pg])
+    cases += [("研究", {}, 1, "honours"), ("z", {}, 2, "pinyin"), ("材料", {"district": ["西湖区"]}, 1, "honours")]
+    for case in cases:
+        q, filters, pg = case[:3]
+        sort = case[3] if len(case) > 3 else "relevance"
+        py = reader.search(q, filters, page=pg, page_size=20, sort=sort)
+        js = page.evaluate(JS_SEARCH, [q, filters, pg, sort])
         assert js["docs"] == py["docs"], q
+        assert (js["marks"], js["partial"]) == (py["marks"], py["partial"]), q
         assert (js["total"], js["page"], js["pages"]) == (py["total"], py["page"], py["pages"]), q
         assert js["facets"] == py["facets"], q
         assert js["ids"] == [c["id"] for c in py["cards"]] and js["urls"] == [c["url"] for c in py["cards"]], q
-        if not filters:
+        if not filters and not py["partial"]:
             assert set(reader.ids(py["docs"])) == oracle.ids(q), q
 
 
@@ -501,3 +522,113 @@ def test_a_query_fetches_only_its_shards(page, served):
         reader.match(q)
         assert js == {rel for rel, _ in reader.fetched}, q  # both keep what earlier queries fetched
         assert len(js) <= most, q  # the shard (or shard + own file) of each key, nothing else
+
+
+# ---------------------------------------------------------------- issue 12: what pages show, bounded reads
+
+LINKED = expert(
+    "li-ming", "李明", "Li Ming", affiliation="杭州海川智能装备有限公司", bio="从事装备研究。",
+    disciplines=["机械工程（460）"], codes=["460"],
+) | {
+    "workstations": ["钱塘计科院士专家工作站（院士专家工作站）"],
+    "projects": ["岩土工程领域产学研协同机制研究（重点课题，2017）"],
+    "proposals": ["关于加快数字经济发展的建议（2016）"],
+    "email": "li.ming@example.org",
+    "homepage": "https://example.org/liming",
+}
+OTHERS = [
+    {"id": "hz-jike", "kind": "societies", "url": "societies/hz-jike/", "name": "杭州市计科学会", "text": ["推动计算机科学普及"]},
+    {"id": "about", "kind": "pages", "url": "about/", "name": "关于", "text": ["只有本人同意公开的专家才会出现在网站"]},
+]
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("mixed") / "search"
+    build_search_index(EXPERTS + [LINKED] + OTHERS, out)
+    return out
+
+
+@pytest.mark.parametrize("q", ["计科", "岩土工程", "数字经济", "2016", "example", "liming", "460", "机械工程"])
+def test_every_field_the_page_shows_is_searched(mixed, q):
+    assert ids(mixed, q) == ["li-ming"]
+    assert Oracle(EXPERTS + [LINKED]).ids(q) == {"li-ming"}
+
+
+def test_one_index_serves_the_header_box_and_the_directory(mixed):
+    reader = IndexReader(mixed)
+    assert reader.manifest["experts"] == len(EXPERTS) + 1
+    everything = reader.match_info("计科")["docs"]
+    # the society's name holds it (position 2), the expert's workstation later: best first
+    assert [reader.card(d)["kind"] for d in everything] == ["societies", "experts"]
+    assert reader.card(everything[0])["url"] == "societies/hz-jike/"
+    assert [reader.card(d)["url"] for d in reader.match("同意公开")] == ["about/"]
+    assert reader.search("同意公开")["total"] == 0  # the directory only lists experts
+
+
+def test_experts_are_in_spaced_pinyin_order_so_surnames_group(tmp_path):
+    people = [expert("a", "陈东欣", "Chen Dongxin"), expert("b", "程建", "Cheng Jian"), expert("c", "陈浩", "Chen Hao")]
+    build_search_index(people, tmp_path / "s")
+    assert ids(tmp_path / "s", "") == ["a", "c", "b"]  # chen dong xin, chen hao, cheng jian
+
+
+def test_exact_pinyin_first_and_prefix_matches_marked(index):
+    reader = IndexReader(index)
+    info = reader.match_info("zhangwei", reader.manifest["experts"])
+    assert reader.ids(info["docs"]) == ["zhang-wei", "zhang-weiming"]
+    assert [info["marks"].get(d, "") for d in info["docs"]] == ["", "prefix"]
+    info = reader.match_info("zhang", reader.manifest["experts"])  # a whole surname is exact
+    assert not info["marks"]
+    info = reader.match_info("张", reader.manifest["experts"])
+    assert [info["marks"].get(d, "") for d in info["docs"]] == ["", "", "other"]
+
+
+def test_reads_are_bounded_and_checked_answers_stay_exact(tmp_path, monkeypatch):
+    from generator.search import query
+
+    people = generated(300, seed=8)
+    out = tmp_path / "s"
+    build_search_index(people, out, shard_bytes=1024)
+    oracle_ = Oracle(people)
+    long_queries = [people[0]["bio"][:40], "材料科学与工程学院", "中国工程院院士 浙江大学 研究所", people[5]["bio"][:200]]
+    for q in long_queries:
+        reader = IndexReader(out)
+        reader.get("facets.json")
+        reader.fetched.clear()
+        info = reader.match_info(q)
+        shards = [rel for rel, _ in reader.fetched if rel.startswith("i/")]
+        assert len(shards) <= query.MAX_SHARDS, q
+        assert sum(b for rel, b in reader.fetched if rel[0] in "ix") <= query.BUDGET, q
+        if not info["partial"]:
+            assert set(reader.ids(info["docs"])) == oracle_.ids(q), q
+        else:
+            assert oracle_.ids(q) <= set(reader.ids(info["docs"])), q  # a superset, said so on the page
+    # with one shard a query, candidates are checked against their t/ files: the same answers
+    monkeypatch.setattr(query, "MAX_SHARDS", 1)
+    for q in ["科学院", "中国工程院院士", "材料 浙江大学", "张 研究员"]:
+        info = IndexReader(out).match_info(q)
+        if not info["partial"]:
+            assert set(IndexReader(out).ids(info["docs"])) == oracle_.ids(q), q
+    checked = 0
+    for e in people[:40:4]:
+        if len(e["name"]) != 3:
+            continue
+        q = e["name"] + " " + e["affiliation"][:4]  # two segments, one shard: the name's bigram narrows it
+        reader = IndexReader(out)
+        info = reader.match_info(q)
+        assert not info["partial"] and set(reader.ids(info["docs"])) == oracle_.ids(q), q
+        checked += any(rel.startswith("t/") for rel, _ in reader.fetched)
+    assert checked  # some answers came from checking candidates, not from reading every key
+
+
+def test_a_pasted_sentence_reads_at_most_the_budget(tmp_path):
+    from generator.search import query
+
+    people = generated(300, seed=8)
+    build_search_index(people, tmp_path / "s", shard_bytes=4096)
+    reader = IndexReader(tmp_path / "s")
+    reader.get("facets.json")
+    reader.fetched.clear()
+    reader.match_info("，".join(p["bio"][:30] for p in people[:7]))
+    assert len([r for r, _ in reader.fetched if r.startswith("i/")]) <= query.MAX_SHARDS
+    assert sum(b for r, b in reader.fetched if not r.startswith(("t/", "p/"))) <= query.BUDGET

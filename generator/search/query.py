@@ -1,5 +1,18 @@
-"""Reading the search index: the query algorithm of directory.js, in Python, and the oracle that
-defines a correct answer (a plain substring scan of the same fields)."""
+"""Reading the search index: the query algorithm of search-engine.js, in Python, step for step.
+
+A query is cut into segments that must all match (parse_query). Its cost is bounded (the plan):
+round 1 reads one shard per segment, round 2 up to MAX_SHARDS in all; keys that sit in their own
+x/ file (the commonest ones) are read last, smallest first, while the bytes used stay within
+BUDGET; pinyin letter files at most MAX_PINYIN. After each round: if every key is read the answer is exact; if at most VERIFY docs
+remain possible, their t/ files are read and each is checked directly (still exact); after round 2
+with more candidates left the answer is "partial" (a superset, said so on the page).
+Scores (lower first, summed over segments, then doc order):
+  text (≥ 2 Han)    the first position of the string in the doc's folded text (name first, bio last)
+  char (1 Han)      its position in the name; else 1000 + its first position elsewhere (mark "other")
+  latin             0 the joined pinyin, the surname's or the initials are the letters (exact);
+                    2 the joined pinyin / 3 the initials start with them (mark "prefix");
+                    10 + positions: every word is a latin word of the text
+"""
 
 from __future__ import annotations
 
@@ -7,33 +20,36 @@ import json
 import math
 from pathlib import Path
 
+from generator.search.oracle import Oracle, oracle  # noqa: F401  (the oracle lives next door)
 from generator.search.text import (
     CARD_FIELDS,
-    FIELDS,
     PAGE_SIZE,
     _HAN_CHAR,
     _SEGMENT,
     _WORD,
-    _items,
     decode_docs,
     decode_postings,
     normalize,
-    pinyin_syllables,
     shard_of,
 )
 
-# ---------------------------------------------------------------- query (the algorithm of directory.js)
+MAX_SHARDS = 5
+BUDGET = 260_000  # bytes of shards and own files one query may use before it checks candidates instead
+MAX_PINYIN = 2
+VERIFY = 25
+OTHER = 1000  # a single character outside the name
+WORDS = 10  # latin words of the text rank after every pinyin match
 
 
 def parse_query(q: str) -> list[tuple] | None:
     """Query → segments that must all match, or None for "everything" (an empty query).
 
-    ("name", ch)           one Han character: in the name
-    ("text", chars)        two or more Han characters: a substring of the text
-    ("latin", key, words)  latin letters/digits: pinyin prefix of key, or every word a text word
+    ("char", ch)           one Han character: anywhere, names first
+    ("text", chars)        two or more Han characters: a substring of one field
+    ("latin", key, words)  latin letters/digits: pinyin (exact or prefix), or every word a text word
     An empty list means the query has nothing searchable (punctuation only): no result.
     """
-    qn = normalize(q).replace("ü", "v")
+    qn = normalize(q)
     if not qn.strip():
         return None
     if not _HAN_CHAR.search(qn):
@@ -43,7 +59,7 @@ def parse_query(q: str) -> list[tuple] | None:
     segments: list[tuple] = []
     for seg in _SEGMENT.findall(qn):
         if _HAN_CHAR.match(seg):
-            s = ("name", seg) if len(seg) == 1 else ("text", seg)
+            s = ("char", seg) if len(seg) == 1 else ("text", seg)
         else:
             s = ("latin", seg, (seg,))
         if s not in segments:
@@ -59,6 +75,51 @@ def covering_offsets(k: int) -> list[int]:
     return offsets
 
 
+def segment_keys(seg: tuple) -> list[str]:
+    if seg[0] == "char":
+        return ["c:" + seg[1], "n:" + seg[1]]
+    if seg[0] == "text":
+        return [seg[1][o : o + 2] for o in covering_offsets(len(seg[1]))]
+    return ["w:" + w for w in seg[2]]
+
+
+def pinyin_score(key: str, spaced: str) -> int | None:
+    """Score of an expert's spaced syllables for latin letters (see the module docstring), or None."""
+    syl = spaced.split(" ")
+    joined, initials = "".join(syl), "".join(s[0] for s in syl if s)
+    if key in (joined, initials, syl[0]):
+        return 0
+    if joined.startswith(key):
+        return 2
+    if initials.startswith(key):
+        return 3
+    return None
+
+
+def verify(seg: tuple, text: str, name: str, spaced: str) -> int | None:
+    """The score of one segment on one doc's folded text (None: no match): what the keys would give."""
+    if seg[0] == "char":
+        at = name.find(seg[1])
+        if at >= 0:
+            return at
+        at = text.find(seg[1])
+        return None if at < 0 else OTHER + at
+    if seg[0] == "text":
+        at = text.find(seg[1])
+        return None if at < 0 else at
+    key, words = seg[1], seg[2]
+    if spaced and key[:1].isalpha():
+        score = pinyin_score(key, spaced)
+        if score is not None:
+            return score
+    firsts: dict[str, int] = {}
+    for m in _WORD.finditer(text):
+        firsts.setdefault(m.group(), m.start())
+    if all(w in firsts for w in words):
+        return WORDS + sum(firsts[w] for w in words)
+    return None
+
+
 class IndexReader:
     """Reads the written files like the browser does; `fetched` logs (file, bytes) of every first read."""
 
@@ -66,6 +127,7 @@ class IndexReader:
         self.dir = Path(out_dir)
         self._cache: dict[str, object] = {}
         self.fetched: list[tuple[str, int]] = []
+        self.sizes: dict[str, int] = {}
         self.manifest = self.get("manifest.json")
         self._facet_sets = None
 
@@ -77,91 +139,191 @@ class IndexReader:
             else:
                 data = path.read_bytes()
                 self.fetched.append((rel, len(data)))
+                self.sizes[rel] = len(data)
                 self._cache[rel] = json.loads(data)
         return self._cache[rel]
 
-    # --- postings
-    def postings(self, key: str) -> dict[int, list[int]]:
-        shard = self.get(f"i/{shard_of(key, self.manifest['shards'])}.json") or {}
-        value = shard.get(key)
-        if value is None:
-            return {}
-        if value.startswith("@"):
-            value = self.get(f"x/{value[1:]}.json")["p"]
-        return decode_postings(value)
+    def shard_name(self, key: str) -> str:
+        return f"i/{shard_of(key, self.manifest['shards'])}.json"
 
-    def pinyin(self, letter: str) -> list[tuple[int, str]]:
+    # --- the plan: which files a query reads
+    def _load(self, segments, loaded: dict, budget: int, counts: dict) -> None:
+        """Read shards for keys in round-robin order of the segments until `budget` shards are read;
+        then own files of large keys (segments with nothing read yet first); record key → postings."""
+        keys = [segment_keys(s) for s in segments]
+        order = list(dict.fromkeys(ks[i] for i in range(max(map(len, keys), default=0)) for ks in keys if i < len(ks)))
+        shards = counts.setdefault("shards", [])
+        for k in order:
+            name = self.shard_name(k)
+            if name not in shards:
+                if len(shards) >= budget:
+                    continue
+                shards.append(name)
+            shard = self.get(name) or {}
+            value = shard.get(k)
+            if value is None:
+                loaded[k] = {}
+            elif not value.startswith("@"):
+                loaded[k] = decode_postings(value)
+        have = [any(k in loaded for k in ks) for ks in keys]
+        big = []
+        for k in order:
+            if k not in loaded and self.shard_name(k) in shards:
+                n, size = self.get(self.shard_name(k))[k][1:].split(".")
+                big.append((next(have[i] for i, ks in enumerate(keys) if k in ks), int(size), k, n))
+        big.sort()  # segments with nothing read yet first, then the smallest (the rarest) key
+        for _, size, k, n in big:
+            used = sum(self.sizes.get(name, 0) for name in shards) + counts.get("big", 0)
+            if used + size <= BUDGET:
+                counts["big"] = counts.get("big", 0) + size
+                loaded[k] = decode_postings(self.get(f"x/{n}.json")["p"])
+
+    def pinyin(self, letter: str):
         if letter not in self.manifest["pinyin"]:
             return []
         data = self.get(f"p/{letter}.json")
         return list(zip(decode_docs(data["d"]), data["s"]))
 
-    # --- segments → {doc: score}
-    def _text(self, chars: str) -> dict[int, int]:
-        chars_ = list(chars)
-        offsets = covering_offsets(len(chars_))
-        lists = [(off, self.postings(chars_[off] + chars_[off + 1])) for off in offsets]
-        lists.sort(key=lambda t: len(t[1]))
-        first_off, first = lists[0]
-        out = {}
-        for doc, positions in first.items():
-            others = []
-            for off, post in lists[1:]:
-                ps = post.get(doc)
-                if ps is None:
-                    break
-                others.append((off, set(ps)))
-            else:
-                best = None
-                for p in positions:
-                    start = p - first_off
-                    if all(start + off in ps for off, ps in others) and (best is None or start < best):
-                        best = start
-                if best is not None:
-                    out[doc] = best
-        return out
-
-    def _latin(self, key: str, words: tuple[str, ...]) -> dict[int, int]:
+    def _segment(self, seg, loaded: dict, pinyin: dict) -> tuple[dict[int, int] | None, bool]:
+        """(doc → score, exact) from what is loaded; None when nothing bounds the segment yet."""
+        keys = segment_keys(seg)
+        have = [k for k in keys if k in loaded]
+        if seg[0] == "char":
+            if keys[0] not in loaded:
+                return None, False
+            names = loaded.get(keys[1])
+            out = {}
+            for d, ps in loaded[keys[0]].items():
+                out[d] = names[d][0] if names is not None and d in names else OTHER + ps[0]
+            return out, names is not None
+        if seg[0] == "text":
+            if not have:
+                return None, False
+            offsets = covering_offsets(len(seg[1]))
+            lists = sorted(((o, loaded[k]) for o, k in zip(offsets, keys) if k in loaded), key=lambda t: len(t[1]))
+            first_off, first = lists[0]
+            out = {}
+            for doc, positions in first.items():
+                others = []
+                for off, post in lists[1:]:
+                    ps = post.get(doc)
+                    if ps is None:
+                        break
+                    others.append((off, set(ps)))
+                else:
+                    best = None
+                    for p in positions:
+                        start = p - first_off
+                        if all(start + off in ps for off, ps in others) and (best is None or start < best):
+                            best = start
+                    if best is not None:
+                        out[doc] = best
+            return out, len(have) == len(keys)
+        key = seg[1]
+        letter = key[:1] if key[:1].isalpha() else ""
+        if len(have) < len(keys) or (letter and letter not in pinyin):
+            return None, False
         out: dict[int, int] = {}
-        if key and key[0].isalpha():
-            for doc, spaced in self.pinyin(key[0]):
-                syl = spaced.split(" ")
-                if "".join(syl).startswith(key):
-                    out[doc] = 0 if "".join(syl) == key else 1
-                elif "".join(s[0] for s in syl).startswith(key):
-                    out[doc] = 2
+        for doc, spaced in pinyin.get(letter, []):
+            score = pinyin_score(key, spaced)
+            if score is not None:
+                out[doc] = score
         token_docs = None
-        for w in words:
-            post = self.postings("w:" + w)
-            scores = {d: ps[0] for d, ps in post.items()}
-            if token_docs is None:
-                token_docs = scores
-            else:
-                token_docs = {d: s + scores[d] for d, s in token_docs.items() if d in scores}
+        for k in keys:
+            scores = {d: ps[0] for d, ps in loaded[k].items()}
+            token_docs = scores if token_docs is None else {d: s + scores[d] for d, s in token_docs.items() if d in scores}
         for doc, s in (token_docs or {}).items():
-            if doc not in out:
-                out[doc] = 3 + s
-        return out
+            out.setdefault(doc, WORDS + s)
+        return out, True
 
-    def match(self, q: str) -> list[int] | None:
-        """Matching docs for q, best first; None for an empty query (everything, in doc order)."""
+    def _combine(self, segments, loaded, pinyin, scope):
+        scores, exact = None, True
+        for seg in segments:
+            found, seg_exact = self._segment(seg, loaded, pinyin)
+            exact = exact and seg_exact
+            if found is None:
+                continue
+            if scores is None:
+                scores = {d: s for d, s in found.items() if d < scope}
+            else:
+                scores = {d: s + found[d] for d, s in scores.items() if d in found}
+        return scores, exact
+
+    def match_info(self, q: str, scope: int | None = None) -> dict | None:
+        """{"docs": best first, "marks": {doc: "prefix"|"other"}, "partial": bool}; None for an empty
+        query. scope: only docs below it (the directory: manifest["experts"]); default all docs."""
         segments = parse_query(q)
         if segments is None:
             return None
+        scope = self.manifest["docs"] if scope is None else scope
         if not segments:
-            return []
-        scores: dict[int, int] | None = None
+            return {"docs": [], "marks": {}, "partial": False}
+        loaded: dict[str, dict] = {}
+        pinyin: dict[str, list] = {}
+        counts: dict = {}
         for seg in segments:
-            if seg[0] == "name":
-                found = {d: ps[0] for d, ps in self.postings("n:" + seg[1]).items()}
-            elif seg[0] == "text":
-                found = self._text(seg[1])
+            letter = seg[1][:1] if seg[0] == "latin" and seg[1][:1].isalpha() else ""
+            if letter and letter not in pinyin and len(pinyin) < MAX_PINYIN:
+                pinyin[letter] = self.pinyin(letter)
+        partial = False
+        for budget in (min(len(segments), MAX_SHARDS), MAX_SHARDS):
+            self._load(segments, loaded, budget, counts)
+            scores, exact = self._combine(segments, loaded, pinyin, scope)
+            if exact or scores is not None and len(scores) <= VERIFY:
+                break
+        if not exact:
+            if scores is not None and len(scores) <= VERIFY:
+                scores = self._verify(segments, sorted(scores))
             else:
-                found = self._latin(seg[1], seg[2])
-            scores = found if scores is None else {d: s + found[d] for d, s in scores.items() if d in found}
-            if not scores:
-                return []
-        return sorted(scores, key=lambda d: (scores[d], d))
+                partial = True
+                scores = scores or {}
+        marks = {}
+        for d in scores:
+            mark = self._mark(segments, d, pinyin, loaded)
+            if mark:
+                marks[d] = mark
+        return {"docs": sorted(scores, key=lambda d: (scores[d], d)), "marks": marks, "partial": partial}
+
+    def _verify(self, segments, docs) -> dict[int, int]:
+        out = {}
+        for d in docs:
+            t = self.get(f"t/{d}.json")
+            items = t["i"]
+            text = "\n".join(normalize(v) for _, v in items)
+            name = normalize(items[0][1]) if items and items[0][0] == "name" else ""
+            total = 0
+            for seg in segments:
+                s = verify(seg, text, name, t.get("s", ""))
+                if s is None:
+                    break
+                total += s
+            else:
+                out[d] = total
+        return out
+
+    def _mark(self, segments, doc, pinyin, loaded) -> str:
+        """"prefix" when a latin segment matched a pinyin prefix only, "other" when one character is
+        not in the name: the page shows these after the others, marked."""
+        for seg in segments:
+            if seg[0] == "latin" and seg[1][:1].isalpha():
+                for d, spaced in pinyin.get(seg[1][0], []) or self._spaced(doc, seg[1][0]):
+                    if d == doc and (pinyin_score(seg[1], spaced) or 0) >= 2:
+                        return "prefix"
+        for seg in segments:
+            if seg[0] == "char":
+                names = loaded.get("n:" + seg[1])
+                in_name = doc in names if names is not None else seg[1] in normalize(self.get(f"t/{doc}.json")["i"][0][1])
+                if not in_name:
+                    return "other"
+        return ""
+
+    def _spaced(self, doc, letter):
+        t = self.get(f"t/{doc}.json") if doc < self.manifest["experts"] else None
+        return [(doc, t["s"])] if t and t.get("s", "").startswith(letter) else []
+
+    def match(self, q: str, scope: int | None = None) -> list[int] | None:
+        info = self.match_info(q, scope)
+        return None if info is None else info["docs"]
 
     # --- facets
     def facet_sets(self) -> dict[str, dict[str, set[int]]]:
@@ -170,11 +332,12 @@ class IndexReader:
             self._facet_sets = {g: {v: set(decode_docs(s)) for v, s in vals.items()} for g, vals in data.items()}
         return self._facet_sets
 
-    def search(self, q: str = "", filters: dict[str, list[str]] | None = None, page: int = 1, page_size: int = PAGE_SIZE):
-        """The directory's view: matching docs after filters, facet counts, and the cards of one page."""
-        docs = self.match(q)
-        if docs is None:
-            docs = list(range(self.manifest["docs"]))
+    def search(self, q: str = "", filters: dict[str, list[str]] | None = None, page: int = 1,
+               page_size: int = PAGE_SIZE, sort: str = "relevance"):
+        """The directory's view (experts only): matching docs after filters, facet counts, the cards
+        of one page. sort: "relevance" (query order), "pinyin" (doc order) or "honours" (most first)."""
+        info = self.match_info(q, self.manifest["experts"])
+        docs = list(range(self.manifest["experts"])) if info is None else info["docs"]
         filters = {g: list(v) for g, v in (filters or {}).items() if v}
         sets = self.facet_sets()
 
@@ -183,6 +346,14 @@ class IndexReader:
 
         group_sets = {g: allowed(g) for g in filters}
         result = [d for d in docs if all(d in s for s in group_sets.values())]
+        if sort == "pinyin":
+            result.sort()
+        elif sort == "honours":
+            honours = {}
+            for ds in sets.get("honour", {}).values():
+                for d in ds:
+                    honours[d] = honours.get(d, 0) + 1
+            result.sort(key=lambda d: (-honours.get(d, 0), d))
         counts = {}
         for group, values in sets.items():
             others = [s for g, s in group_sets.items() if g != group]
@@ -192,12 +363,14 @@ class IndexReader:
         page = min(max(1, page), pages)
         shown = result[(page - 1) * page_size : page * page_size]
         cards = [self.card(d) for d in shown]
-        return {"docs": result, "total": len(result), "facets": counts, "page": page, "pages": pages, "cards": cards}
+        marks = {} if info is None else info["marks"]
+        return {"docs": result, "total": len(result), "facets": counts, "page": page, "pages": pages, "cards": cards,
+                "marks": [marks.get(d, "") for d in shown], "partial": bool(info and info["partial"])}
 
     def card(self, doc: int) -> dict:
         block = self.manifest["cardBlock"]
         card = dict(zip(CARD_FIELDS, self.get(f"c/{doc // block}.json")[doc % block]))
-        card["url"] = card["url"] or self.manifest["cardUrl"].replace("{id}", card["id"])
+        card["url"] = card["url"] or self.manifest["cardUrl"].replace("{kind}", card["kind"]).replace("{id}", card["id"])
         return card
 
     def ids(self, docs: list[int]) -> list[str]:
@@ -208,56 +381,7 @@ class IndexReader:
 def query_index(out_dir: Path, q: str) -> list[str]:
     """Expert ids matching q, best first (an empty query: every expert in directory order)."""
     reader = IndexReader(out_dir)
-    docs = reader.match(q)
+    docs = reader.match(q, reader.manifest["experts"])
     if docs is None:
-        docs = list(range(reader.manifest["docs"]))
+        docs = list(range(reader.manifest["experts"]))
     return reader.ids(docs)
-
-
-# ---------------------------------------------------------------- the oracle (what "correct" means)
-
-
-class Oracle:
-    """What a plain scan of the same fields says should match a query (tests and bench score against it).
-
-    Han term of ≥ 2 characters: a substring of one field item (normalised). One Han character: in the
-    name. Latin: the letters (spaces removed) are a prefix of the joined pinyin or of its initials, or
-    every latin word equals a maximal [a-z0-9]+ run of a field item. All segments must hold.
-    """
-
-    def __init__(self, experts: list[dict]):
-        self.rows = []
-        for e in experts:
-            items = [normalize(i) for f in FIELDS for i in _items(e, f)]
-            syl = pinyin_syllables(e["name"], e.get("pinyin") or "")
-            tokens = {w for i in items for w in _WORD.findall(i)}
-            self.rows.append(
-                (e["id"], normalize(e["name"]), "\n".join(items), "".join(syl), "".join(s[0] for s in syl), tokens)
-            )
-
-    def ids(self, q: str) -> set[str]:
-        segments = parse_query(q)
-        if segments is None:
-            return {row[0] for row in self.rows}
-        if not segments:
-            return set()
-        out = set()
-        for eid, name, text, joined, initials, tokens in self.rows:
-            for seg in segments:
-                if seg[0] == "name":
-                    ok = seg[1] in name
-                elif seg[0] == "text":
-                    ok = seg[1] in text  # items are joined by a newline, which no segment contains
-                else:
-                    key, words_ = seg[1], seg[2]
-                    ok = joined.startswith(key) or initials.startswith(key) or all(w in tokens for w in words_)
-                if not ok:
-                    break
-            else:
-                out.add(eid)
-        return out
-
-
-def oracle(experts: list[dict], q: str) -> set[str]:
-    return Oracle(experts).ids(q)
-

@@ -4,14 +4,25 @@ code of postings, and which shard a key lives in. See search_index.py for the fi
 from __future__ import annotations
 
 import re
-import unicodedata
 import zlib
 from functools import lru_cache
 
-VERSION = 1
+from generator.search.fold import fold
 
-# searched text fields, in this order (ranking prefers matches early in the doc: name first, bio last)
-FIELDS = ("name", "honours", "title", "affiliation", "district", "disciplines", "industries", "societies", "bio")
+VERSION = 2
+
+# searched text fields, in this order (ranking prefers matches early in the doc: name first, bio last):
+# everything an expert's page shows (generator/site/search_docs.py), then the fields of other records
+FIELDS = ("name", "pinyin", "honours", "title", "affiliation", "district", "disciplines", "industries", "societies",
+          "email", "homepage", "workstations", "projects", "proposals", "bio", "details", "text")
+# how the page and the hint name a field (directory.html lists the searched ones in the same words)
+FIELD_LABELS = {"name": "姓名", "pinyin": "拼音", "honours": "荣誉称号", "title": "职称", "affiliation": "工作单位",
+                "district": "所在区、县（市）", "disciplines": "学科", "industries": "服务行业", "societies": "所属学会",
+                "email": "公开邮箱", "homepage": "个人主页", "workstations": "工作站", "projects": "参与项目",
+                "proposals": "建议", "bio": "简介", "details": "信息", "text": "正文"}
+# record kinds of the shared index, in the order the header box groups them (experts first: the directory's docs)
+KINDS = {"experts": "专家", "societies": "学会", "workstations": "工作站", "projects": "项目", "needs": "企业需求",
+         "proposals": "建议", "pages": "页面"}
 # facet group → expert key holding its values
 FACETS = {
     "discipline": "discipline_codes",
@@ -20,8 +31,8 @@ FACETS = {
     "district": "district",
     "honour": "honours",  # "honour_codes" instead when an expert dict has that key (the template's values)
 }
-CARD_FIELDS = ("id", "url", "name", "title", "affiliation", "honours")
-CARD_URL = "experts/{id}/"  # a card's url is "" when it is this (most are)
+CARD_FIELDS = ("id", "url", "name", "title", "affiliation", "honours", "disciplines", "kind")
+CARD_URL = "{kind}/{id}/"  # a card's url is "" when it is this (most are)
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"
 _DEC = {c: i for i, c in enumerate(ALPHABET)}
@@ -41,20 +52,10 @@ PAGE_SIZE = 20
 # ---------------------------------------------------------------- text
 
 
-# the full-width characters of everyday Chinese text, replaced first so that most texts then pass
-# the (fast) is_normalized check; the result is the same as NFKC of the whole text
-_COMMON_WIDE = [(chr(c), chr(c - 0xFEE0)) for c in map(ord, "，；：（）！？％")] + [("\u3000", " ")]
-
-
 def normalize(text: str) -> str:
-    """NFKC (full-width → half-width, compatibility ideographs → unified), then lower case."""
-    if not text.isascii():
-        for wide, narrow in _COMMON_WIDE:
-            if wide in text:
-                text = text.replace(wide, narrow)
-        if not unicodedata.is_normalized("NFKC", text):
-            text = unicodedata.normalize("NFKC", text)
-    return text.lower()
+    """The searched form of text: NFKC, lower case, tone marks and ü folded, traditional → simplified
+    (generator/search/fold.py; search-engine.js folds the same way)."""
+    return fold(text)
 
 
 def _items(expert: dict, field: str) -> list[str]:
@@ -224,4 +225,8 @@ def decode_postings(s: str) -> dict[int, list[int]]:
 
 
 def shard_of(key: str, shards: int) -> int:
+    """The shard of a key: crc32 of its UTF-8 bytes modulo the shard count; a name character
+    ("n:张") goes with the same character's key ("c:张"), so one character reads one shard."""
+    if key.startswith("n:"):
+        key = "c:" + key[2:]
     return zlib.crc32(key.encode("utf-8")) % shards

@@ -8,6 +8,7 @@ from generator.site.field_reference import field_reference
 from generator.site.opendata import DATASETS
 from generator.model.summaries import summarize, target_progress
 from generator.site.pages import RECORD_PAGES
+from generator.site.search_docs import expert_documents, hint_examples, searched_fields
 
 
 def _render(template: str, **extra):
@@ -82,7 +83,8 @@ def _contributing(env, context, arg=None):
 
 
 FRAGMENTS = {
-    "directory": _render("directory", facets=directory_facets, total=lambda m: len(m.experts)),
+    "directory": _render("directory", facets=directory_facets, total=lambda m: len(m.experts),
+                         searched=lambda m: searched_fields(), examples=lambda m: hint_examples(expert_documents(m))),
     "societies_index": _render("societies_index"),
     "workstations_index": _render("workstations_index", kinds=lambda m: _vocabulary(m, "workstation-kind")),
     "projects_index": _render("projects_index", programmes=lambda m: _vocabulary(m, "programme")),
@@ -96,27 +98,3 @@ FRAGMENTS = {
     "targets": _render("targets", periods=_targets),
     "contributing": _contributing,
 }
-
-
-def search_documents(model) -> list[dict]:
-    """What the search index sees of each published expert (the same fields the page shows)."""
-    return [
-        {
-            "id": e["id"],
-            "url": f"experts/{e['id']}/",
-            "name": e["name"],
-            "pinyin": e["pinyin"],
-            "title": e["title"],
-            "affiliation": e["affiliation"],
-            "district": e["district"],
-            "disciplines": [label for _, label in e["disciplines"]],
-            "discipline_codes": [code for code, _ in e["disciplines"]],
-            "industries": e["industries"],
-            "societies": [s["name"] for s in e["societies"]],
-            "society_ids": [s["id"] for s in e["societies"]],
-            "honours": [label for _, label in e["honours"]],
-            "honour_codes": [code for code, _ in e["honours"]],
-            "bio": e["bio_text"],
-        }
-        for e in model.experts.values()
-    ]

@@ -28,6 +28,7 @@ from generator.site.pages import LIST_PAGES, RECORD_PAGES, SHELL_CONTENT, SHELL_
 from generator.site.record_pages import Shell, ShellError, write_page
 from generator.common.render import make_env
 from generator.search.index import build_search_index
+from generator.site.search_docs import expert_documents, page_document, record_documents
 from generator.site.sitemap import write_sitemap
 from generator.model.summaries import funding_years
 from generator.checks.pipeline import check_records
@@ -79,11 +80,13 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
+        self._data_pages = set()
         for page in LIST_PAGES + year_pages(funding_years(self.model)):
-            # the theme's search covers the hand-written pages; data pages have the directory's
-            # own index, and indexing their long tables cost seconds at scale
-            exclude = "" if page.searchable else "search:\n  exclude: true\n"
-            content = f"---\ntitle: {page.title}\n{exclude}---\n\n# {page.title}\n\n<!-- kexie:{page.fragment} -->\n"
+            # the site's own index (generator/search) covers the records and the prose pages;
+            # list pages of data are left out (their text is the records', and long)
+            if not page.searchable:
+                self._data_pages.add(page.src)
+            content = f"---\ntitle: {page.title}\n---\n\n# {page.title}\n\n<!-- kexie:{page.fragment} -->\n"
             files.append(File.generated(config, page.src, content=content))
         shell = f"---\nsearch:\n  exclude: true\n---\n\n# {SHELL_TITLE}\n\n{SHELL_CONTENT}\n"
         files.append(File.generated(config, SHELL_SRC, content=shell))
@@ -91,6 +94,19 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         return files
 
     def on_page_content(self, html, page, config, files):
+        # the theme's search (lunr with an English trimmer) would drop every Chinese character:
+        # its index stays empty and header-search.js answers from the site's own index
+        page.meta["search"] = {"exclude": True}
+        html = self._fill(html, page)
+        src = page.file.src_uri
+        if src not in self._data_pages and not src.startswith("_kexie/"):
+            self._prose.append(page_document(page.url or "", page.title or "", html))
+        return html
+
+    def on_pre_build(self, config):
+        self._prose = []
+
+    def _fill(self, html, page):
         if "<!-- kexie:" not in html:
             return html
         context = {"m": self.model, "base": base_for(page.url), "links": self.links, "schemas_dir": self.schemas_dir}
@@ -137,5 +153,6 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         schemas_out.mkdir(exist_ok=True)
         for schema in sorted(self.schemas_dir.glob("*.schema.json")):
             shutil.copyfile(schema, schemas_out / schema.name)
-        build_search_index(fragments.search_documents(self.model), site / "search")
+        prose = sorted(self._prose, key=lambda d: d["url"])
+        build_search_index(expert_documents(self.model) + record_documents(self.model) + prose, site / "search")
         write_sitemap(site, config.site_url or "", sitemap)
