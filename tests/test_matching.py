@@ -124,3 +124,23 @@ def test_docking_list_page_and_downloads():
     text = (site / "needs" / "docking.csv").read_bytes().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert {r[2] for r in rows[1:]} == set(open_needs)
+
+
+def test_text_scores_are_bm25s_scores():
+    """Our bincount over bm25s's index gives what bm25s's own get_scores gives (normalised)."""
+    import numpy as np
+
+    from generator.checks.pipeline import check_records
+    from generator.model.matching import Corpus
+    from generator.model.public import build_model
+    from generator.model.recommend import _expert_candidates, need_query
+
+    checked = check_records(REPO / "records")
+    model = build_model(checked.records, checked.schemas, {})
+    corpus = Corpus(_expert_candidates(model), {})
+    for need in model.needs.values():
+        query, _ = need_query(need)
+        known = [w for w in query if w in corpus.vocab]
+        assert known, need["id"]
+        theirs = np.asarray(corpus.bm25.get_scores(known), dtype=np.float64)
+        assert np.allclose(corpus.text_scores(query), theirs / theirs.max(), atol=1e-6), need["id"]

@@ -44,14 +44,23 @@ def settings() -> dict:
 def words(text: str) -> list[str]:
     """Search-mode words of `text`: Han words of two or more characters and Latin words (lower
     case), without the stop words. 复合材料研发 → ["复合", "材料", "复合材料"]."""
-    stop = settings()["stopwords"]
-    out = []
-    for token in rjieba.cut_for_search(text or ""):
-        if _WORD.fullmatch(token):
-            token = token.lower()
-            if token not in stop:
-                out.append(token)
-    return out
+    return list(_words(text or ""))
+
+
+_KEPT: dict[str, str] = {}  # token → the word it counts as, or "" when dropped (tokens repeat a lot)
+
+
+def _keep(token: str) -> str:
+    kept = _KEPT.get(token)
+    if kept is None:
+        word = token.lower() if _WORD.fullmatch(token) else ""
+        kept = _KEPT[token] = "" if word in settings()["stopwords"] else word
+    return kept
+
+
+@lru_cache(maxsize=65536)  # society and workstation names repeat on thousands of expert pages
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in map(_keep, rjieba.cut_for_search(text)) if w)
 
 
 def _values(value) -> list[str]:
@@ -95,8 +104,9 @@ class Corpus:
         self.ids = [c.id for c in self.candidates]
         self.index = {cid: i for i, cid in enumerate(self.ids)}
         self.labels = labels
-        self.field_words = [[(label, set(words(text))) for label, text in c.fields] for c in self.candidates]
-        tokens = [[w for label, text in c.fields for w in words(text)] for c in self.candidates]
+        # words by field, kept for the reasons of the few candidates that make a top list
+        self.field_words = [[(label, _words(text or "")) for label, text in c.fields] for c in self.candidates]
+        tokens = [[w for _, ws in fields for w in ws] for fields in self.field_words]
         self.tokens = tokens
         self.df: dict[str, int] = {}
         for doc in tokens:
@@ -106,6 +116,8 @@ class Corpus:
         if candidates:
             self.bm25.index(tokens, show_progress=False)
         self.vocab = set(self.df)
+        self._idf: dict[str, float] = {}
+        self._field_of: dict[int, dict[str, str]] = {}
         self.postings: dict[tuple[str, str], np.ndarray] = {}
         lists: dict[tuple[str, str], list[int]] = {}
         for i, c in enumerate(self.candidates):
@@ -115,7 +127,11 @@ class Corpus:
         self.postings = {key: np.array(v, dtype=np.int64) for key, v in lists.items()}
 
     def idf(self, word: str) -> float:
-        return math.log(1 + len(self.ids) / (1 + self.df.get(word, 0)))
+        """How rare a word is among the candidates (for choosing which words to give as reasons)."""
+        value = self._idf.get(word)
+        if value is None:
+            value = self._idf[word] = math.log(1 + len(self.ids) / (1 + self.df.get(word, 0)))
+        return value
 
     def _shared(self, kind: str, values) -> np.ndarray:
         hits = [self.postings[(kind, v)] for v in set(values) if (kind, v) in self.postings]
@@ -124,11 +140,22 @@ class Corpus:
         return np.bincount(np.concatenate(hits), minlength=len(self.ids)).astype(np.float64)
 
     def text_scores(self, query_words: list[str]) -> np.ndarray:
-        """BM25 of every candidate for `query_words`, divided by the best (0…1); zeros if none."""
-        known = [w for w in query_words if w in self.vocab]
-        if not known:
+        """BM25 of every candidate for `query_words`, divided by the best (0…1); zeros if none.
+
+        The per-word scores are bm25s's own index (its CSC arrays); they are summed with
+        `np.bincount`, which is what `BM25.get_scores` computes with the slower `np.add.at`
+        (tests/test_matching.py checks both agree).
+        """
+        ids = [self.bm25.vocab_dict[w] for w in query_words if w in self.vocab]
+        if not ids:
             return np.zeros(len(self.ids), dtype=np.float64)
-        raw = np.asarray(self.bm25.get_scores(known), dtype=np.float64)
+        scores = self.bm25.scores
+        indptr, indices, data = scores["indptr"], scores["indices"], scores["data"]
+        raw = np.bincount(
+            np.concatenate([indices[indptr[t]:indptr[t + 1]] for t in ids]),
+            weights=np.concatenate([data[indptr[t]:indptr[t + 1]] for t in ids]).astype(np.float64),
+            minlength=len(self.ids),
+        )
         best = raw.max()
         return raw / best if best > 0 else raw
 
@@ -173,10 +200,12 @@ class Corpus:
             threshold = np.partition(total[positive], positive.size - limit)[positive.size - limit]
             positive = positive[total[positive] >= threshold]
         order = sorted(positive.tolist(), key=lambda i: (-total[i], self.ids[i]))[:limit]
-        return [Match(self.ids[i], float(total[i]), self.reasons(i, query_words, codes)) for i in order]
+        rarest = sorted(set(query_words), key=lambda x: (-self.idf(x), -len(x), x))
+        return [Match(self.ids[i], float(total[i]), self.reasons(i, rarest, codes)) for i in order]
 
-    def reasons(self, i: int, query_words: list[str], codes: dict) -> tuple[str, ...]:
-        """Why candidate `i` fits: shared codes, then the rarest query words it contains."""
+    def reasons(self, i: int, rarest: list[str], codes: dict) -> tuple[str, ...]:
+        """Why candidate `i` fits: shared codes, then the rarest query words it contains
+        (`rarest`: the query's distinct words, rarest first)."""
         c = self.candidates[i]
         out = []
         shared = sorted(set(codes.get("discipline", [])) & set(c.codes.get("discipline", [])))
@@ -194,21 +223,30 @@ class Corpus:
             names = "、".join(self.labels.get("society", {}).get(s, s) for s in societies)
             out.append(f"同属{names}")
         found: dict[str, list[str]] = {}
-        seen = set()
+        seen = []
         limit = settings()["limits"]["reason_terms"]
-        for word in sorted(set(query_words), key=lambda x: (-self.idf(x), -len(x), x)):
+        where = self._where(i)
+        for word in rarest:
             if len(seen) >= limit:
                 break
-            if any(word in other for other in seen):  # 材料 adds nothing after 复合材料
+            label = where.get(word)
+            if label is None or any(word in other for other in seen):  # 材料 adds nothing after 复合材料
                 continue
-            for label, field_words in self.field_words[i]:
-                if word in field_words:
-                    found.setdefault(label, []).append(word)
-                    seen.add(word)
-                    break
+            found.setdefault(label, []).append(word)
+            seen.append(word)
         for label, hits in found.items():
             out.append(f"{label}提到" + "、".join(f"“{h}”" for h in hits))
         return tuple(out)
+
+    def _where(self, i: int) -> dict[str, str]:
+        """word → the first field of candidate `i` it occurs in (built on first use)."""
+        where = self._field_of.get(i)
+        if where is None:
+            where = self._field_of[i] = {}
+            for label, field_words in self.field_words[i]:
+                for word in field_words:
+                    where.setdefault(word, label)
+        return where
 
     def characteristic_words(self, cid: str, count: int) -> list[str]:
         """The `count` words of a candidate with the highest tf-idf (ties by word): its topic."""

@@ -13,9 +13,13 @@ again. The engine and its score are in `matching.py`.
 
 from __future__ import annotations
 
+from generator.common.forking import fork_map
 from generator.model.bio import plain_text
 from generator.model.matching import Candidate, Corpus, settings, words
 from generator.model.public import SiteModel
+
+
+PARALLEL_FROM = 2000  # experts; below this forking costs more than it saves
 
 
 def _expert_candidates(model: SiteModel) -> list[Candidate]:
@@ -101,7 +105,11 @@ def attach_recommendations(model: SiteModel) -> None:
                 "experts": need["recommended"]["experts"][:3],
             })
     model.docking = docking
-    for eid, expert in model.experts.items():
-        candidate = experts.candidates[experts.index[eid]]
+
+    def similar(eid: str) -> list:
         query = experts.characteristic_words(eid, limits["query_terms"])
-        expert["similar"] = experts.rank(query, candidate.codes, limits["similar"], exclude=[eid])
+        return experts.rank(query, experts.candidates[experts.index[eid]].codes, limits["similar"], exclude=[eid])
+
+    # one query per expert: the longest step at scale, so two processes (same results, in order)
+    for eid, found in zip(model.experts, fork_map(similar, list(model.experts), PARALLEL_FROM)):
+        model.experts[eid]["similar"] = found
