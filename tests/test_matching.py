@@ -113,7 +113,7 @@ def test_docking_list_page_and_downloads():
         assert f"needs/{need_id}/" in html
     for need_id in set(needs) - set(open_needs):
         assert f"needs/{need_id}/" not in html  # matched and closed needs are off the list
-    assert 'href="../docking.xlsx"' in html and 'href="../docking.csv"' in html
+    assert 'href="../../needs/docking.xlsx"' in html and 'href="../../needs/docking.csv"' in html
     book = load_workbook(site / "needs" / "docking.xlsx", read_only=True)
     districts = {needs[n]["unit"]["district"] for n in open_needs}
     assert set(book.sheetnames) == districts  # one sheet per district
