@@ -26,6 +26,8 @@ class SiteModel:
     needs: dict[str, dict] = field(default_factory=dict)
     proposals: dict[str, dict] = field(default_factory=dict)
     policies: dict[str, dict] = field(default_factory=dict)
+    # open needs with their top recommendations, filled by model.recommend (对接清单)
+    docking: list[dict] = field(default_factory=list)
     labels: SchemaSet | None = None
 
 
@@ -135,6 +137,7 @@ class _Builder:
             "experts": [e for e in d.get("experts", []) if e in self.published],
             "agreement": d.get("agreement"),
             "summary_html": render_markdown(d.get("summary", "")),
+            "summary": d.get("summary", ""),
             "status": d["status"],
             "status_label": self.label("workstation-status", d["status"]),
             **self.provenance(record),
@@ -191,6 +194,7 @@ class _Builder:
     def add_need(self, record) -> None:
         d = record.data
         matched = d.get("matched", {})
+        description_html, description_text = render_both(d["description"])
         self.model.needs[record.id] = {
             "id": record.id,
             "title": d["title"],
@@ -198,7 +202,8 @@ class _Builder:
             "unit_type": self.label("host-type", d["unit"]["type"]),
             "industry": d["industry"],
             "disciplines": [(c, self.label("discipline", c)) for c in d.get("disciplines", [])],
-            "description_html": render_markdown(d["description"]),
+            "description_html": description_html,
+            "description_text": description_text,
             "submitted": d["submitted"],
             "status": d["status"],
             "status_label": self.label("need-status", d["status"]),

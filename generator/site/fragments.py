@@ -89,6 +89,7 @@ FRAGMENTS = {
     "workstations_index": _render("workstations_index", kinds=lambda m: _vocabulary(m, "workstation-kind")),
     "projects_index": _render("projects_index", programmes=lambda m: _vocabulary(m, "programme")),
     "needs_index": _render("needs_index"),
+    "docking": _render("docking"),
     "proposals_index": _render("proposals_index"),
     "open_data": _render("open_data", datasets=datasets),
     "home_counts": _render("home_counts"),

@@ -20,6 +20,7 @@ LIST_PAGES = [
     GeneratedPage("workstations/index.md", "工作站、基地与服务站", "workstations_index"),
     GeneratedPage("projects/index.md", "资助项目", "projects_index"),
     GeneratedPage("needs/index.md", "企业需求", "needs_index"),
+    GeneratedPage("needs/docking.md", "对接清单", "docking"),
     GeneratedPage("proposals/index.md", "科技工作者建议", "proposals_index"),
     GeneratedPage("open-data.md", "开放数据", "open_data"),
     GeneratedPage("funding/index.md", "资助经费", "funding"),

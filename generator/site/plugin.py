@@ -23,6 +23,8 @@ from generator.records.reporters import format_text
 from generator.site import fragments
 from generator.model.history import last_changed
 from generator.model.public import build_model
+from generator.model.recommend import attach_recommendations
+from generator.site.docking_files import write_docking
 from generator.site.opendata import write_open_data
 from generator.site.pages import LIST_PAGES, RECORD_PAGES, SHELL_CONTENT, SHELL_SRC, SHELL_TITLE, base_for, year_pages
 from generator.site.record_pages import Shell, ShellError, write_page
@@ -75,6 +77,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             raise PluginError("记录未通过校验，网站未生成：\n" + format_text(checked.report, sum(1 for _ in checked.records.all())))
         self.schemas_dir = checked.schemas.folder
         self.model = build_model(checked.records, checked.schemas, last_changed(root))
+        attach_recommendations(self.model)  # 推荐专家, 相似专家 and the docking list
         self.env = make_env(TEMPLATES)
         self.links = Links(self.config.repository, self.config.branch)
         return config
@@ -149,6 +152,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         # rendering and writing tens of thousands of pages is the longest step: two processes
         sitemap += fork_map(write, jobs, PARALLEL_PAGES_FROM)
         write_open_data(self.model, site / "api")
+        write_docking(self.model, site / "needs", config.site_url or "")
         schemas_out = site / "schemas"
         schemas_out.mkdir(exist_ok=True)
         for schema in sorted(self.schemas_dir.glob("*.schema.json")):

@@ -1,0 +1,258 @@
+"""The matching engine: which published experts (and societies, workstations) fit a text and codes.
+
+Measures 四(一) and 五(一)—(三) of the plan: survey enterprises' needs, sort them by industry and
+discipline, and draw up a docking list. The score of a candidate for a query is a weighted sum
+(weights and limits in `matching.yaml`, beside this file):
+
+    score = discipline × shared codes / query codes      (at most `discipline`)
+          + industry   × [the query's industry is one the candidate serves]
+          + district   × [same district]
+          + text       × BM25(query words, candidate words) / the best BM25 for this query
+          (+ society × shared societies, for similar experts)
+
+Words come from rjieba (the maintained jieba-rs binding) in search mode, so 复合材料 also yields
+复合 and 材料; BM25 is bm25s's. Ties are broken by id and scores are rounded to 1e-6 before
+sorting, so the same records always give the same order. Every result carries its reasons: the
+shared codes, industry and district, and the rarest query words found, with the field they are in.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import rjieba
+import yaml
+
+SETTINGS_FILE = Path(__file__).with_name("matching.yaml")
+_WORD = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]{2,}|[A-Za-z][A-Za-z0-9]+")
+
+
+@lru_cache(maxsize=1)
+def settings() -> dict:
+    """The weights, limits and stop words of `matching.yaml` (read once)."""
+    data = yaml.safe_load(SETTINGS_FILE.read_text(encoding="utf-8"))
+    data["stopwords"] = frozenset(data["stopwords"])
+    return data
+
+
+def words(text: str) -> list[str]:
+    """Search-mode words of `text`: Han words of two or more characters and Latin words (lower
+    case), without the stop words. 复合材料研发 → ["复合", "材料", "复合材料"]."""
+    return list(_words(text or ""))
+
+
+_KEPT: dict[str, str] = {}  # token → the word it counts as, or "" when dropped (tokens repeat a lot)
+
+
+def _keep(token: str) -> str:
+    kept = _KEPT.get(token)
+    if kept is None:
+        word = token.lower() if _WORD.fullmatch(token) else ""
+        kept = _KEPT[token] = "" if word in settings()["stopwords"] else word
+    return kept
+
+
+@lru_cache(maxsize=65536)  # society and workstation names repeat on thousands of expert pages
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w for w in map(_keep, rjieba.cut_for_search(text)) if w)
+
+
+def _values(value) -> list[str]:
+    """A code given as one value, a list, or nothing → a list without empty values."""
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else [v for v in value if v]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One thing that can be recommended: its id, its words by field and its codes.
+
+    fields: field label (简介, 单位…) → text; codes: "discipline" / "industry" / "district" /
+    "society" → the candidate's values.
+    """
+
+    id: str
+    fields: tuple[tuple[str, str], ...]
+    codes: dict
+
+
+@dataclass(frozen=True)
+class Match:
+    """A ranked candidate: id, score (rounded) and reasons in Chinese, e.g. 共同学科：材料科学技术."""
+
+    id: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+class Corpus:
+    """BM25 over the candidates' words plus inverted lists of their codes.
+
+    Built once per kind of candidate (experts, societies, workstations); `rank` is then linear in
+    the number of candidates sharing a word or code with the query, not quadratic overall.
+    """
+
+    def __init__(self, candidates: list[Candidate], labels: dict[str, dict[str, str]]):
+        self.candidates = sorted(candidates, key=lambda c: c.id)
+        self.ids = [c.id for c in self.candidates]
+        self.index = {cid: i for i, cid in enumerate(self.ids)}
+        self.labels = labels
+        # words by field, kept for the reasons of the few candidates that make a top list
+        self.field_words = [[(label, _words(text or "")) for label, text in c.fields] for c in self.candidates]
+        tokens = [[w for _, ws in fields for w in ws] for fields in self.field_words]
+        self.tokens = tokens
+        self.df: dict[str, int] = {}
+        for doc in tokens:
+            for word in set(doc):
+                self.df[word] = self.df.get(word, 0) + 1
+        self.bm25 = bm25s.BM25()
+        if candidates:
+            self.bm25.index(tokens, show_progress=False)
+        self.vocab = set(self.df)
+        self._idf: dict[str, float] = {}
+        self._field_of: dict[int, dict[str, str]] = {}
+        self.postings: dict[tuple[str, str], np.ndarray] = {}
+        lists: dict[tuple[str, str], list[int]] = {}
+        for i, c in enumerate(self.candidates):
+            for kind, values in c.codes.items():
+                for value in set(values):
+                    lists.setdefault((kind, value), []).append(i)
+        self.postings = {key: np.array(v, dtype=np.int64) for key, v in lists.items()}
+
+    def idf(self, word: str) -> float:
+        """How rare a word is among the candidates (for choosing which words to give as reasons)."""
+        value = self._idf.get(word)
+        if value is None:
+            value = self._idf[word] = math.log(1 + len(self.ids) / (1 + self.df.get(word, 0)))
+        return value
+
+    def _shared(self, kind: str, values) -> np.ndarray:
+        hits = [self.postings[(kind, v)] for v in set(values) if (kind, v) in self.postings]
+        if not hits:
+            return np.zeros(len(self.ids), dtype=np.float64)
+        return np.bincount(np.concatenate(hits), minlength=len(self.ids)).astype(np.float64)
+
+    def text_scores(self, query_words: list[str]) -> np.ndarray:
+        """BM25 of every candidate for `query_words`, divided by the best (0…1); zeros if none.
+
+        The per-word scores are bm25s's own index (its CSC arrays); they are summed with
+        `np.bincount`, which is what `BM25.get_scores` computes with the slower `np.add.at`
+        (tests/test_matching.py checks both agree).
+        """
+        ids = [self.bm25.vocab_dict[w] for w in query_words if w in self.vocab]
+        if not ids:
+            return np.zeros(len(self.ids), dtype=np.float64)
+        scores = self.bm25.scores
+        indptr, indices, data = scores["indptr"], scores["indices"], scores["data"]
+        raw = np.bincount(
+            np.concatenate([indices[indptr[t]:indptr[t + 1]] for t in ids]),
+            weights=np.concatenate([data[indptr[t]:indptr[t + 1]] for t in ids]).astype(np.float64),
+            minlength=len(self.ids),
+        )
+        best = raw.max()
+        return raw / best if best > 0 else raw
+
+    def rank(self, query_words: list[str], codes: dict, limit: int, exclude=(), weights=None) -> list[Match]:
+        """The best `limit` candidates for a query (its words and codes), with reasons.
+
+        codes: "discipline" → codes (scored by the share of the query's codes the candidate
+        has), "industry"/"district" → a value or a list (any shared one counts once),
+        "society" → ids (each shared one counts). Candidates in `exclude` are skipped; a candidate whose only tie to the query is
+        weak text (below `minimum_text`) is not recommended.
+        """
+        if not self.ids:
+            return []
+        w = weights or settings()["weights"]
+        text = self.text_scores(query_words)
+        total = w["text"] * text
+        ties = text >= settings()["limits"]["minimum_text"]
+        disciplines = [c for c in codes.get("discipline", []) if c]
+        if disciplines:
+            shared = self._shared("discipline", disciplines)
+            total += w["discipline"] * shared / len(set(disciplines))
+            ties |= shared > 0
+        for kind in ("industry", "district"):
+            values = _values(codes.get(kind))
+            if values:
+                same = self._shared(kind, values) > 0
+                total += w[kind] * same
+                ties |= same
+        if codes.get("society"):
+            shared = self._shared("society", codes["society"])
+            total += w["society"] * shared
+        total = np.round(np.where(ties, total, 0.0), 6)
+        for cid in exclude:
+            if cid in self.index:
+                total[self.index[cid]] = 0.0
+        positive = np.flatnonzero(total > 0)
+        if positive.size == 0:
+            return []
+        if positive.size > limit:
+            # every candidate scoring at least the limit-th best, ties included: the order is
+            # then decided by (score, id) alone, never by how numpy partitioned equal values
+            threshold = np.partition(total[positive], positive.size - limit)[positive.size - limit]
+            positive = positive[total[positive] >= threshold]
+        order = sorted(positive.tolist(), key=lambda i: (-total[i], self.ids[i]))[:limit]
+        rarest = sorted(set(query_words), key=lambda x: (-self.idf(x), -len(x), x))
+        return [Match(self.ids[i], float(total[i]), self.reasons(i, rarest, codes)) for i in order]
+
+    def reasons(self, i: int, rarest: list[str], codes: dict) -> tuple[str, ...]:
+        """Why candidate `i` fits: shared codes, then the rarest query words it contains
+        (`rarest`: the query's distinct words, rarest first)."""
+        c = self.candidates[i]
+        out = []
+        shared = sorted(set(codes.get("discipline", [])) & set(c.codes.get("discipline", [])))
+        if shared:
+            names = "、".join(self.labels.get("discipline", {}).get(code, code) for code in shared)
+            out.append(f"共同学科：{names}")
+        industries = [v for v in _values(codes.get("industry")) if v in c.codes.get("industry", [])]
+        if industries:
+            out.append("服务行业：" + "、".join(industries))
+        districts = [v for v in _values(codes.get("district")) if v in c.codes.get("district", [])]
+        if districts:
+            out.append(f"同在{districts[0]}")
+        societies = sorted(set(codes.get("society", [])) & set(c.codes.get("society", [])))
+        if societies:
+            names = "、".join(self.labels.get("society", {}).get(s, s) for s in societies)
+            out.append(f"同属{names}")
+        found: dict[str, list[str]] = {}
+        seen = []
+        limit = settings()["limits"]["reason_terms"]
+        where = self._where(i)
+        for word in rarest:
+            if len(seen) >= limit:
+                break
+            label = where.get(word)
+            if label is None or any(word in other for other in seen):  # 材料 adds nothing after 复合材料
+                continue
+            found.setdefault(label, []).append(word)
+            seen.append(word)
+        for label, hits in found.items():
+            out.append(f"{label}提到" + "、".join(f"“{h}”" for h in hits))
+        return tuple(out)
+
+    def _where(self, i: int) -> dict[str, str]:
+        """word → the first field of candidate `i` it occurs in (built on first use)."""
+        where = self._field_of.get(i)
+        if where is None:
+            where = self._field_of[i] = {}
+            for label, field_words in self.field_words[i]:
+                for word in field_words:
+                    where.setdefault(word, label)
+        return where
+
+    def characteristic_words(self, cid: str, count: int) -> list[str]:
+        """The `count` words of a candidate with the highest tf-idf (ties by word): its topic."""
+        doc = self.tokens[self.index[cid]]
+        tf: dict[str, int] = {}
+        for word in doc:
+            tf[word] = tf.get(word, 0) + 1
+        ranked = sorted(tf, key=lambda x: (-tf[x] * self.idf(x), x))
+        return ranked[:count]

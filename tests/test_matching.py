@@ -1,0 +1,146 @@
+"""Needs meet experts (issue #13): 推荐专家, 相似专家 and the docking list, from the demo records.
+
+The labelled evaluation set (tests/matching/needs_eval.yaml, 35 needs written as enterprises write
+them, experts picked by hand from the demo bios) keeps the ranking honest: P@5 and R@10 may not
+silently fall below what bench/RESULTS.md reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+
+from tests.sitebuild import REPO, demo_site
+
+sys.path.insert(0, str(REPO))
+from bench.eval_matching import evaluate  # noqa: E402
+
+P_AT_5 = 0.85  # measured 0.886 (bench/RESULTS.md); the issue's target is 0.8
+R_AT_10 = 0.95  # measured 0.990
+
+
+def _records(folder):
+    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (REPO / "records" / folder).glob("*.yaml")}
+
+
+def _section(html: str, heading_id: str) -> str:
+    start = html.index(f'id="{heading_id}"')
+    end = html.find("<h2", start + 1)
+    end = html.find("kx-record-footer", start) if end == -1 else end
+    return html[start:end]
+
+
+@pytest.fixture(scope="module")
+def evaluation():
+    return evaluate()
+
+
+def test_labelled_set_is_large_and_varied(evaluation):
+    items = yaml.safe_load((REPO / "tests/matching/needs_eval.yaml").read_text(encoding="utf-8"))["needs"]
+    assert len(items) >= 30
+    assert sum(1 for i in items if not i.get("disciplines")) >= 5  # vague ones: no discipline chosen
+    published = {k for k, v in _records("experts").items() if v["consent"]["publish"] is True}
+    for item in items:
+        assert set(item["relevant"]) <= published, item["title"]
+
+
+def test_precision_at_5_and_recall_at_10_do_not_fall(evaluation):
+    assert evaluation["p5"] >= P_AT_5, evaluation["needs"]
+    assert evaluation["r10"] >= R_AT_10, evaluation["needs"]
+
+
+def test_a_need_written_in_plain_words_finds_the_right_experts(evaluation):
+    rows = {title: top for title, _, _, top in evaluation["needs"]}
+    # 废水, COD: words in no discipline name; the water-pollution experts' bios say 水污染控制
+    water = {"li-han", "li-yingkai", "ren-hao", "tang-tao", "xiao-chao", "zhou-guipeng"}
+    assert len(water & set(rows["印染废水COD长期超标"])) >= 4
+
+
+def test_need_pages_recommend_published_experts_with_reasons():
+    site = demo_site()
+    experts = _records("experts")
+    unpublished = {k for k, v in experts.items() if v["consent"]["publish"] is not True}
+    for need_id, need in _records("needs").items():
+        html = (site / "needs" / need_id / "index.html").read_text(encoding="utf-8")
+        section = _section(html, "recommended")
+        assert "<h2" in html and "推荐专家" in section
+        recommended = re.findall(r'href="\.\./\.\./experts/([a-z0-9-]+)/"', section)
+        assert 1 <= len(recommended) <= 5, need_id
+        assert not set(recommended) & unpublished, need_id
+        # experts staff already matched are shown apart, in the facts table, not recommended again
+        assert not set(recommended) & set(need.get("matched", {}).get("experts", [])), need_id
+        assert section.count("推荐理由：") >= len(recommended)
+
+
+def test_a_recommendation_names_its_reasons():
+    html = (demo_site() / "needs" / "xq-2016-003" / "index.html").read_text(encoding="utf-8")
+    section = _section(html, "recommended")
+    first = re.search(r"<li>(.*?)</li>", section, re.S).group(1)
+    assert "李雪倩" in first or "许佳春" in first  # industrial robots: the robot experts come first
+    assert "共同学科：机械工程" in first and "服务行业：先进装备制造" in first and "简介提到“机器人”" in first
+
+
+def test_expert_pages_show_similar_experts():
+    site = demo_site()
+    experts = _records("experts")
+    unpublished = {k for k, v in experts.items() if v["consent"]["publish"] is not True}
+    counted = 0
+    for expert_id, expert in experts.items():
+        page = site / "experts" / expert_id / "index.html"
+        if expert_id in unpublished:
+            assert not page.exists()
+            continue
+        html = page.read_text(encoding="utf-8")
+        similar = re.findall(r'href="\.\./\.\./experts/([a-z0-9-]+)/"', _section(html, "similar"))
+        assert len(similar) >= 3 and expert_id not in similar and not set(similar) & unpublished, expert_id
+        counted += 1
+    assert counted > 100
+
+
+def test_docking_list_page_and_downloads():
+    site = demo_site()
+    needs = _records("needs")
+    open_needs = sorted(k for k, v in needs.items() if v["status"] == "open")
+    assert open_needs
+    html = (site / "needs" / "docking" / "index.html").read_text(encoding="utf-8")
+    for need_id in open_needs:
+        assert f"needs/{need_id}/" in html
+    for need_id in set(needs) - set(open_needs):
+        assert f"needs/{need_id}/" not in html  # matched and closed needs are off the list
+    assert 'href="../../needs/docking.xlsx"' in html and 'href="../../needs/docking.csv"' in html
+    book = load_workbook(site / "needs" / "docking.xlsx", read_only=True)
+    districts = {needs[n]["unit"]["district"] for n in open_needs}
+    assert set(book.sheetnames) == districts  # one sheet per district
+    for name in book.sheetnames:
+        rows = list(book[name].iter_rows(values_only=True))
+        assert rows[0][:4] == ("区、县（市）", "行业", "需求编号", "需求")
+        assert {r[0] for r in rows[1:]} == {name}
+    text = (site / "needs" / "docking.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert {r[2] for r in rows[1:]} == set(open_needs)
+
+
+def test_text_scores_are_bm25s_scores():
+    """Our bincount over bm25s's index gives what bm25s's own get_scores gives (normalised)."""
+    import numpy as np
+
+    from generator.checks.pipeline import check_records
+    from generator.model.matching import Corpus
+    from generator.model.public import build_model
+    from generator.model.recommend import _expert_candidates, need_query
+
+    checked = check_records(REPO / "records")
+    model = build_model(checked.records, checked.schemas, {})
+    corpus = Corpus(_expert_candidates(model), {})
+    for need in model.needs.values():
+        query, _ = need_query(need)
+        known = [w for w in query if w in corpus.vocab]
+        assert known, need["id"]
+        theirs = np.asarray(corpus.bm25.get_scores(known), dtype=np.float64)
+        assert np.allclose(corpus.text_scores(query), theirs / theirs.max(), atol=1e-6), need["id"]
