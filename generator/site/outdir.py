@@ -5,7 +5,8 @@ A build replaces its output folder wholesale, so the folder must be one it may d
 - it does not exist yet, is empty, or holds the marker file `SITE_MARKER` that every build writes
   into the site it makes (so a build replaces only its own previous output);
 - it is not the project (the folder of mkdocs.yml), nor one of its parents, nor a source folder
-  (records/, schemas/, site_src/, generator/, .git/, the `--records` folder, the MkDocs docs_dir),
+  (records/ schemas/ site_src/ generator/ .git/ .github/ tests/ bench/, the `--records` folder,
+  the MkDocs docs_dir),
   nor inside or above one of them;
 - no part of its path is a symbolic link (a link could lead anywhere).
 
@@ -25,7 +26,7 @@ from pathlib import Path
 SITE_MARKER = ".kexie-site"
 SITE_MARKER_TEXT = "这个目录由 kexie build 生成；kexie build 会整体替换它。\n"
 TEMP_MARKER = ".kexie-temporary"
-SOURCE_FOLDERS = ("records", "schemas", "site_src", "generator", ".git")
+SOURCE_FOLDERS = ("records", "schemas", "site_src", "generator", ".git", ".github", "tests", "bench")
 
 
 class OutRefused(Exception):
