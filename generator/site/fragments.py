@@ -6,7 +6,8 @@ from collections import Counter
 
 from generator.site.field_reference import field_reference
 from generator.site.opendata import DATASETS
-from generator.model.summaries import summarize, target_progress
+from generator.model.summaries import period_of_year, summarize
+from generator.model.targets import target_progress
 from generator.site.pages import RECORD_PAGES
 from generator.site.search_docs import expert_documents, hint_examples, searched_fields
 
@@ -21,7 +22,8 @@ def _render(template: str, **extra):
 
 def _render_year(env, context, arg=None):
     summary = summarize(context["m"], int(arg))
-    return env.get_template("funding_year.html").render(s=summary, **context)
+    policy = period_of_year(context["m"], int(arg))
+    return env.get_template("funding_year.html").render(s=summary, policy=policy, **context)
 
 
 def _targets(model):
