@@ -168,6 +168,7 @@ class _Builder:
             "year": int(d["approved"][:4]),
             "contract": d.get("contract", ""),
             "contains": d.get("contains", []),
+            "event": d.get("event"),
             "funding": funding,
             "total": sum(f["amount"] for f in funding),
             "assessments": sorted(d.get("assessments", []), key=lambda a: a["year"]),

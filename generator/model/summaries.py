@@ -9,7 +9,8 @@ Which year a yuan belongs to
       (`sanctions[].date`), even when the project had no funding that year (e.g. money paid in
       2015–2016 and refunded by a decision of 2017-04-05 is a 2017 refund).
 Every line carries gross (资助), refunds (退回) and net (净额 = gross − refunds).
-The period a yuan belongs to is the policy period whose years cover that year.
+The period a project's money belongs to (the by-period table) is the policy period in force on its
+approval date (`approved` between valid_from and valid_until): the period whose rules granted it.
 """
 
 from __future__ import annotations
@@ -83,6 +84,14 @@ def period_of_year(model, year: int) -> dict | None:
     return None
 
 
+def period_of_date(model, date: str) -> dict | None:
+    """The policy period (policy file data) in force on `date` (YYYY-MM-DD), else None."""
+    for _, policy in sorted(model.policies.items()):
+        if policy["valid_from"] <= date <= policy["valid_until"]:
+            return policy
+    return None
+
+
 def summarize(model, year: int | None = None) -> FundingSummary:
     """Gross, refunds and net of every project for one year (or every year when year is None),
     broken down by year, period, programme, lead society and district. Yuan throughout."""
@@ -103,9 +112,9 @@ def summarize(model, year: int | None = None) -> FundingSummary:
         total.add(pid, amount, refund)
         for y in sorted(money):
             by_year.setdefault(y, Line(str(y), f"{y} 年")).add(pid, *money[y])
-            policy = period_of_year(model, y)
-            key, label = (policy["id"], f"{policy['id']} 政策期") if policy else (NO_PERIOD, NO_PERIOD)
-            by_period.setdefault(key, Line(key, label)).add(pid, *money[y])
+        policy = period_of_date(model, project["approved"])
+        key, label = (policy["id"], f"{policy['id']} 政策期") if policy else (NO_PERIOD, NO_PERIOD)
+        by_period.setdefault(key, Line(key, label)).add(pid, amount, refund)
         by_programme.setdefault(project["programme"], Line(project["programme"], project["programme_label"])).add(pid, amount, refund)
         society = project["lead_society"]
         society_name = model.societies[society]["name"] if society in model.societies else society

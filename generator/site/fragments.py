@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from generator.checks.policy.context import reference_date
 from generator.site.field_reference import field_reference
 from generator.site.opendata import DATASETS
 from generator.model.summaries import period_of_year, summarize
@@ -27,7 +28,9 @@ def _render_year(env, context, arg=None):
 
 
 def _targets(model):
-    return [(policy, target_progress(model, policy)) for _, policy in sorted(model.policies.items())]
+    """(policy, its targets' progress) per period, judged as of the reference date (KEXIE_TODAY)."""
+    today = reference_date()
+    return [(policy, target_progress(model, policy, today)) for _, policy in sorted(model.policies.items())]
 
 
 def _vocabulary(model, name):
