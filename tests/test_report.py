@@ -27,7 +27,7 @@ def test_report_2016_matches_the_site_page(tmp_path):
         last = [c.value for c in sheet[sheet.max_row]]
         assert last[0] == "合计"
         assert f"{last[2] / 10000:,.2f}" == site_total  # yuan column, exact
-        assert sheet.cell(row=2, column=4).number_format.endswith('" 万元"')
+        assert sheet.cell(row=2, column=6).number_format.endswith('" 万元"')
     detail = book["项目明细"]
     assert sum(row[5] for row in detail.iter_rows(min_row=2, values_only=True)) == book["按项目类别"].cell(row=book["按项目类别"].max_row, column=3).value
     html = (tmp_path / "funding-2016.html").read_text(encoding="utf-8")
@@ -39,7 +39,7 @@ def test_report_2016_matches_the_site_page(tmp_path):
 def test_report_refuses_a_year_without_funding(tmp_path):
     result = run_kexie("report", "--year", "1999", "--out", str(tmp_path))
     assert result.returncode == 2
-    assert "1999 年没有任何资助记录" in result.stderr
+    assert "1999 年没有任何资助或退回记录" in result.stderr
     assert "Traceback" not in result.stderr
 
 

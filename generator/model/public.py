@@ -85,7 +85,8 @@ class _Builder:
             "workstations": [],
             "projects": [],
             "proposals": [],
-            "funding": defaultdict(int),
+            "funding": defaultdict(int),  # year → gross yuan paid to the society as lead
+            "refunds": defaultdict(int),  # year → yuan refunded by decisions of that year
         }
 
     def add_expert(self, record) -> None:
@@ -167,6 +168,7 @@ class _Builder:
             "year": int(d["approved"][:4]),
             "contract": d.get("contract", ""),
             "contains": d.get("contains", []),
+            "event": d.get("event"),
             "funding": funding,
             "total": sum(f["amount"] for f in funding),
             "assessments": sorted(d.get("assessments", []), key=lambda a: a["year"]),
@@ -176,6 +178,7 @@ class _Builder:
                 {**s, "label": self.label("sanction-kind", s["kind"])} for s in d.get("sanctions", [])
             ],
             "refund": sum(s.get("refund", 0) for s in d.get("sanctions", [])),
+            "net": sum(f["amount"] for f in funding) - sum(s.get("refund", 0) for s in d.get("sanctions", [])),
             "summary_html": render_markdown(d.get("summary", "")),
             **self.provenance(record),
         }
@@ -188,8 +191,12 @@ class _Builder:
             if sid in self.model.societies:
                 self.model.societies[sid]["projects"].append(record.id)
         if project["lead_society"] in self.model.societies:
+            society = self.model.societies[project["lead_society"]]
             for entry in funding:
-                self.model.societies[project["lead_society"]]["funding"][entry["year"]] += entry["amount"]
+                society["funding"][entry["year"]] += entry["amount"]
+            for sanction in d.get("sanctions", []):
+                if sanction.get("refund"):
+                    society["refunds"][int(sanction["date"][:4])] += sanction["refund"]
 
     def add_need(self, record) -> None:
         d = record.data
@@ -253,6 +260,16 @@ def build_model(records: RecordSet, schemas: SchemaSet, last_changed: dict[str, 
     for record in records.valid("policy"):
         model.policies[record.id] = record.data
     for society in model.societies.values():
+        years = sorted(set(society["funding"]) | set(society["refunds"]))
+        # gross, refunds (in the year of the decision) and net per year, in yuan
+        society["money"] = [
+            {"year": y, "amount": society["funding"].get(y, 0), "refund": society["refunds"].get(y, 0),
+             "net": society["funding"].get(y, 0) - society["refunds"].get(y, 0)}
+            for y in years
+        ]
         society["funding"] = dict(sorted(society["funding"].items()))
+        society["refunds"] = dict(sorted(society["refunds"].items()))
         society["funding_total"] = sum(society["funding"].values())
+        society["refund_total"] = sum(society["refunds"].values())
+        society["net_total"] = society["funding_total"] - society["refund_total"]
     return model

@@ -1,7 +1,16 @@
-"""Funding summaries and the plan's targets against actuals, computed once from the public model.
+"""Funding summaries, computed once from the public model.
 
-The site's /funding/ and /targets/ pages and `kexie report` all call these functions, so the
-workbook staff publish and the page the public reads cannot disagree. Money stays integer yuan.
+The site's /funding/ pages and `kexie report` all call these functions, so the workbook staff
+publish and the page the public reads cannot disagree. Money stays integer yuan.
+
+Which year a yuan belongs to
+    * a funding entry (`funding[].amount`) belongs to its `year`;
+    * a refund (`sanctions[].refund`) belongs to the year of the decision that ordered it
+      (`sanctions[].date`), even when the project had no funding that year (e.g. money paid in
+      2015–2016 and refunded by a decision of 2017-04-05 is a 2017 refund).
+Every line carries gross (资助), refunds (退回) and net (净额 = gross − refunds).
+The period a project's money belongs to (the by-period table) is the policy period in force on its
+approval date (`approved` between valid_from and valid_until): the period whose rules granted it.
 """
 
 from __future__ import annotations
@@ -9,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 NO_DISTRICT = "（未落地到区县的项目）"
+NO_PERIOD = "（不在任何政策期内）"
 
 
 @dataclass
@@ -17,9 +27,14 @@ class Line:
 
     key: str
     label: str
-    amount: int = 0
-    refund: int = 0
+    amount: int = 0  # gross yuan paid
+    refund: int = 0  # yuan refunded by decisions of the scope
     projects: list[str] = field(default_factory=list)
+
+    @property
+    def net(self) -> int:
+        """Gross minus refunds, in yuan."""
+        return self.amount - self.refund
 
     def add(self, project_id: str, amount: int, refund: int = 0) -> None:
         self.amount += amount
@@ -36,11 +51,24 @@ class FundingSummary:
     by_programme: list[Line]
     by_society: list[Line]
     by_district: list[Line]
-    projects: list[dict]  # (project, amount in scope) rows
+    projects: list[dict]  # rows: project, amount (gross in scope), refund (in scope), net, district
+    by_period: list[Line] = field(default_factory=list)
+
+
+def project_money(project) -> dict[int, tuple[int, int]]:
+    """Year → (gross paid that year, refunds decided that year), in yuan, for one model project."""
+    years: dict[int, list[int]] = {}
+    for entry in project["funding"]:
+        years.setdefault(entry["year"], [0, 0])[0] += entry["amount"]
+    for sanction in project["sanctions"]:
+        if sanction.get("refund"):
+            years.setdefault(int(sanction["date"][:4]), [0, 0])[1] += sanction["refund"]
+    return {year: (gross, refund) for year, (gross, refund) in years.items()}
 
 
 def funding_years(model) -> list[int]:
-    return sorted({f["year"] for p in model.projects.values() for f in p["funding"]})
+    """Every year with money paid or refunded: each gets a /funding/<year>/ page."""
+    return sorted({year for p in model.projects.values() for year in project_money(p)})
 
 
 def project_district(model, project) -> str:
@@ -48,33 +76,52 @@ def project_district(model, project) -> str:
     return station["district"] if station else NO_DISTRICT
 
 
+def period_of_year(model, year: int) -> dict | None:
+    """The policy period (policy file data) whose years cover `year`, else None."""
+    for _, policy in sorted(model.policies.items()):
+        if int(policy["valid_from"][:4]) <= year <= int(policy["valid_until"][:4]):
+            return policy
+    return None
+
+
+def period_of_date(model, date: str) -> dict | None:
+    """The policy period (policy file data) in force on `date` (YYYY-MM-DD), else None."""
+    for _, policy in sorted(model.policies.items()):
+        if policy["valid_from"] <= date <= policy["valid_until"]:
+            return policy
+    return None
+
+
 def summarize(model, year: int | None = None) -> FundingSummary:
+    """Gross, refunds and net of every project for one year (or every year when year is None),
+    broken down by year, period, programme, lead society and district. Yuan throughout."""
     total = Line("total", "合计")
     by_year: dict[int, Line] = {}
+    by_period: dict[str, Line] = {}
     by_programme: dict[str, Line] = {}
     by_society: dict[str, Line] = {}
     by_district: dict[str, Line] = {}
     rows = []
     for project in model.projects.values():
-        entries = [f for f in project["funding"] if year is None or f["year"] == year]
-        if not entries:
+        money = {y: v for y, v in project_money(project).items() if year is None or y == year}
+        if not money:
             continue
-        amount = sum(f["amount"] for f in entries)
-        # a refund belongs to the year of the sanction that ordered it
-        refund = sum(
-            s.get("refund", 0) for s in project["sanctions"] if year is None or int(s["date"][:4]) == year
-        )
+        amount = sum(gross for gross, _ in money.values())
+        refund = sum(refund for _, refund in money.values())
         pid = project["id"]
         total.add(pid, amount, refund)
-        for f in entries:
-            by_year.setdefault(f["year"], Line(str(f["year"]), f"{f['year']} 年")).add(pid, f["amount"])
+        for y in sorted(money):
+            by_year.setdefault(y, Line(str(y), f"{y} 年")).add(pid, *money[y])
+        policy = period_of_date(model, project["approved"])
+        key, label = (policy["id"], f"{policy['id']} 政策期") if policy else (NO_PERIOD, NO_PERIOD)
+        by_period.setdefault(key, Line(key, label)).add(pid, amount, refund)
         by_programme.setdefault(project["programme"], Line(project["programme"], project["programme_label"])).add(pid, amount, refund)
         society = project["lead_society"]
         society_name = model.societies[society]["name"] if society in model.societies else society
         by_society.setdefault(society, Line(society, society_name)).add(pid, amount, refund)
         district = project_district(model, project)
         by_district.setdefault(district, Line(district, district)).add(pid, amount, refund)
-        rows.append({"project": project, "amount": amount, "refund": refund, "district": district})
+        rows.append({"project": project, "amount": amount, "refund": refund, "net": amount - refund, "district": district})
     programme_order = list(model.labels.vocab["programme"]["enum"])
     district_order = list(model.labels.vocab["district"]["enum"]) + [NO_DISTRICT]
     rows.sort(key=lambda r: (programme_order.index(r["project"]["programme"]), r["project"]["approved"], r["project"]["id"]))
@@ -86,70 +133,5 @@ def summarize(model, year: int | None = None) -> FundingSummary:
         by_society=sorted(by_society.values(), key=lambda line: (-line.amount, line.key)),
         by_district=sorted(by_district.values(), key=lambda line: district_order.index(line.key)),
         projects=rows,
+        by_period=sorted(by_period.values(), key=lambda line: line.key),
     )
-
-
-@dataclass
-class TargetProgress:
-    target: dict
-    years: list[tuple[int, float]]  # per year: the actual figure of that year
-    actual: float  # for the whole period (cumulative), or the latest full year for per-year targets
-    percent: int  # of the target reached, capped at 100 for the bar
-    met: bool
-
-
-def _period_years(policy: dict) -> list[int]:
-    return list(range(int(policy["valid_from"][:4]), int(policy["valid_until"][:4]) + 1))
-
-
-def _in_period(date: str, policy: dict) -> bool:
-    return policy["valid_from"] <= date <= policy["valid_until"]
-
-
-def _measure(model, policy, target, year):
-    """The target's figure for one calendar year (or for the period so far when cumulative)."""
-    measure = target["measure"]
-    if measure == "workstations":
-        return sum(
-            1 for w in model.workstations.values()
-            if w["kind"] == target["kind"] and _in_period(w["established"], policy) and int(w["established"][:4]) == year
-        )
-    if measure == "projects":
-        return sum(1 for p in model.projects.values() if p["programme"] == target["programme"] and p["year"] == year)
-    if measure == "proposals":
-        return sum(1 for p in model.proposals.values() if p["year"] == year)
-    if measure == "proposals-endorsed":
-        return sum(1 for p in model.proposals.values() if p["year"] == year and (p["endorsed"] or p["adopted"]))
-    if measure == "society-share":
-        taking_part = {
-            sid
-            for w in model.workstations.values()
-            if w["kind"] == target["kind"] and w["established"][:4] <= str(year)
-            for sid in [w["lead_society"], *w["partner_societies"]]
-            if sid
-        }
-        return round(100 * len(taking_part) / len(model.societies), 1) if model.societies else 0
-    raise ValueError(f"unknown measure {measure}")  # the policy schema allows no other value
-
-
-def target_progress(model, policy: dict) -> list[TargetProgress]:
-    years = _period_years(policy)
-    result = []
-    for target in policy["targets"]:
-        per_year = [(year, _measure(model, policy, target, year)) for year in years]
-        if target["measure"] == "society-share":
-            actual = per_year[-1][1]  # a share at the end of the period, not a sum
-            per_year_display = per_year
-        elif target.get("per") == "year":
-            actual = min(v for _, v in per_year)  # every year must reach it: the weakest year counts
-            per_year_display = per_year
-        else:
-            running, per_year_display = 0, []
-            for year, value in per_year:
-                running += value
-                per_year_display.append((year, running))
-            actual = running
-        figure = target["figure"]
-        percent = 100 if figure == 0 else min(100, int(round(100 * actual / figure)))
-        result.append(TargetProgress(target, per_year_display, actual, percent, actual >= figure))
-    return result

@@ -12,13 +12,21 @@ from pathlib import Path
 from generator.common.tabular import Sheet, csv_bytes, xlsx_bytes
 from generator.model.public import build_model
 from generator.common.render import make_env
-from generator.model.summaries import FundingSummary, summarize
+from generator.model.summaries import FundingSummary, funding_years, period_of_year, summarize
 
 WAN_FORMAT = '#,##0.00" 万元"'
 
 
 class ReportError(Exception):
     pass
+
+
+MONEY_HEADER = ["资助（元）", "退回（元）", "净额（元）", "资助（万元）", "退回（万元）", "净额（万元）"]
+
+
+def _money_row(label, count, line) -> list:
+    """Gross, refunds and net, in yuan (exact) and in 万元 (for reading)."""
+    return [label, count, line.amount, line.refund, line.net, line.amount / 10000, line.refund / 10000, line.net / 10000]
 
 
 def _sheets(summary: FundingSummary) -> list[tuple[str, list[str], list[list]]]:
@@ -30,14 +38,15 @@ def _sheets(summary: FundingSummary) -> list[tuple[str, list[str], list[list]]]:
     ]
     sheets = []
     for name, heading, lines in breakdowns:
-        rows = [[line.label, len(line.projects), line.amount, line.amount / 10000, line.refund / 10000, "、".join(line.projects)] for line in lines]
-        rows.append(["合计", len(summary.total.projects), summary.total.amount, summary.total.amount / 10000, summary.total.refund / 10000, ""])
-        sheets.append((name, [heading, "项目数", "资助（元）", "资助（万元）", "退回（万元）", "项目编号"], rows))
+        rows = [_money_row(line.label, len(line.projects), line) + ["、".join(line.projects)] for line in lines]
+        rows.append(_money_row("合计", len(summary.total.projects), summary.total) + [""])
+        sheets.append((name, [heading, "项目数", *MONEY_HEADER, "项目编号"], rows))
     detail = [
-        [r["project"]["id"], r["project"]["title"], r["project"]["programme_label"], r["project"]["lead_society"], r["district"], r["amount"], r["amount"] / 10000, r["refund"] / 10000, r["project"]["status_label"]]
+        [r["project"]["id"], r["project"]["title"], r["project"]["programme_label"], r["project"]["lead_society"], r["district"],
+         r["amount"], r["refund"], r["net"], r["amount"] / 10000, r["refund"] / 10000, r["net"] / 10000, r["project"]["status_label"]]
         for r in summary.projects
     ]
-    sheets.append(("项目明细", ["项目编号", "项目名称", "类别", "承担学会", "区、县（市）", "资助（元）", "资助（万元）", "退回（万元）", "状态"], detail))
+    sheets.append(("项目明细", ["项目编号", "项目名称", "类别", "承担学会", "区、县（市）", *MONEY_HEADER, "状态"], detail))
     return sheets
 
 
@@ -67,9 +76,9 @@ def write_report(checked, year: int, out: Path, site_url: str, last_changed=None
     model = build_model(checked.records, checked.schemas, last_changed or {})
     summary = summarize(model, year)
     if not summary.projects:
-        years = sorted({f["year"] for p in model.projects.values() for f in p["funding"]})
-        raise ReportError(f"{year} 年没有任何资助记录：有资助的年份是 {'、'.join(map(str, years)) or '（无）'}")
-    policy = next((p for p in model.policies.values() if p["valid_from"][:4] <= str(year) <= p["valid_until"][:4]), None)
+        years = funding_years(model)
+        raise ReportError(f"{year} 年没有任何资助或退回记录：有资助或退回的年份是 {'、'.join(map(str, years)) or '（无）'}")
+    policy = period_of_year(model, year)
     out.mkdir(parents=True, exist_ok=True)
     env = make_env(Path(__file__).parent / "templates")
     html = env.get_template("report.html").render(

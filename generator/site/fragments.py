@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from generator.checks.policy.context import reference_date
 from generator.site.field_reference import field_reference
 from generator.site.opendata import DATASETS
-from generator.model.summaries import summarize, target_progress
+from generator.model.summaries import period_of_year, summarize
+from generator.model.targets import target_progress
 from generator.site.pages import RECORD_PAGES
 from generator.site.search_docs import expert_documents, hint_examples, searched_fields
 
@@ -21,11 +23,14 @@ def _render(template: str, **extra):
 
 def _render_year(env, context, arg=None):
     summary = summarize(context["m"], int(arg))
-    return env.get_template("funding_year.html").render(s=summary, **context)
+    policy = period_of_year(context["m"], int(arg))
+    return env.get_template("funding_year.html").render(s=summary, policy=policy, **context)
 
 
 def _targets(model):
-    return [(policy, target_progress(model, policy)) for _, policy in sorted(model.policies.items())]
+    """(policy, its targets' progress) per period, judged as of the reference date (KEXIE_TODAY)."""
+    today = reference_date()
+    return [(policy, target_progress(model, policy, today)) for _, policy in sorted(model.policies.items())]
 
 
 def _vocabulary(model, name):

@@ -6,11 +6,15 @@ the article that the policy file quotes, at the severity the policy file gives. 
 `(context, rule_id) -> Iterable[Problem]` registered in RULES (rules.py) under the rule id the policy
 file declares; a period that does not declare a rule does not apply it. The modules:
 
-    period.py       policy-period
-    funding.py      funding-range, funding-years, double-funding
-    eligibility.py  eligibility-inspection, eligibility-grade, eligibility-agreement
-    sanctions.py    sanction-ban, sanction-refund, sanction-stop
-    assessments.py  assessment-missing
+    period.py         policy-period, period-dates
+    process.py        dates-order, contract-missing, change-approval
+    funding.py        funding-range, funding-years
+    doublefunding.py  double-funding, double-funding-implicit
+    stations.py       overseas-activity, base-location, agreement-parties
+    eligibility.py    eligibility-inspection, eligibility-grade, eligibility-agreement
+    assessments.py    assessment-missing, assessment-materials, assessment-failed
+    bans.py           sanction-ban, ban-length, ban-start, ban-records
+    sanctions.py      sanction-refund, sanction-stop, sanction-revoke-paid
     context.py      periods, look-ups, messages, the reference date (KEXIE_TODAY)
 
 Only schema-valid records reach the rules; references may still be missing (integrity reports

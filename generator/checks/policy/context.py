@@ -20,6 +20,7 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 
+from generator.common import quoting
 from generator.common.quoting import LIMIT, escape, quote
 from generator.records.problems import ERROR, Problem
 from generator.records.recordset import Record, RecordSet
@@ -151,10 +152,15 @@ class PolicyContext:
         return {grade: rank for rank, grade in enumerate(self.schemas.vocab["grade"]["enum"])}
 
     # ---------------------------------------------------------------- messages
-    def problem(self, period: Period, rule_id: str, record: Record, path, message: str) -> Problem | None:
+    def problem(
+        self, period: Period, rule_id: str, record: Record, path, message: str,
+        article: str | None = None, quote: str | None = None,
+    ) -> Problem | None:
         """A Problem worded with the rule's article and quote, at the rule's severity.
 
-        A period that does not declare a rule does not apply it: rules are data.
+        `article` / `quote` replace the rule's own when the policy file words the rule more
+        precisely for one programme (e.g. a programme's amount clause, or one eligibility
+        condition's article). A period that does not declare a rule does not apply it: rules are data.
         """
         if period is None:
             return None
@@ -162,7 +168,10 @@ class PolicyContext:
         if rule is None:
             return None
         line, column = record.doc.where(tuple(path))
-        text = f"{message}（依据：{escape(rule['article'], 200)}{quote(rule['quote'], limit=1000)}）"
+        text = (
+            f"{message}（依据：{escape(article or rule['article'], 200)}"
+            f"{quoting.quote(quote or rule['quote'], limit=1000)}）"
+        )
         return Problem(
             record.path,
             line,
@@ -172,6 +181,11 @@ class PolicyContext:
             rule.get("severity", ERROR),
             ".".join(str(p) for p in path),
         )
+
+
+def yuan(amount: int) -> str:
+    """100001 → "100,001 元": exact yuan, for messages where 万元 rounding would hide the error."""
+    return f"{amount:,} 元"
 
 
 def funded_years(project: Record) -> dict[int, int]:

@@ -37,9 +37,11 @@ def _eligible_projects(context: PolicyContext, rule_id: str, key: str):
             yield project, period, terms, value
 
 
-def _article(terms: dict) -> str:
-    article = terms.get("eligibility", {}).get("article")
-    return f"（申报条件见{article}）" if article else ""
+def _article(terms: dict, condition: str) -> str | None:
+    """The article of one eligibility condition (e.g. 管理办法第四条（二） for the inspections of a
+    service base), falling back to the programme's eligibility article, else the rule's own."""
+    eligibility = terms.get("eligibility", {})
+    return eligibility.get(f"{condition}_article") or eligibility.get("article")
 
 
 def check_inspection(context: PolicyContext, rule_id: str):
@@ -72,9 +74,10 @@ def check_inspection(context: PolicyContext, rule_id: str):
             rule_id,
             project,
             ("lead_society",),
-            f"申报{name}要求牵头学会申报前连续 {count} 年（{span} 年）社团年检合格{_article(terms)}，"
+            f"申报{name}要求牵头学会申报前连续 {count} 年（{span} 年）社团年检合格，"
             f"本项目 {applied} 申报，牵头学会{context.society_name(lead)}{'；'.join(failures)}："
             f"请核对 records/societies/{lead}.yaml 的 inspections，或核对申报日期和牵头学会",
+            article=_article(terms, "inspection"),
         )
 
 
@@ -104,9 +107,10 @@ def check_grade(context: PolicyContext, rule_id: str):
             rule_id,
             project,
             ("lead_society",),
-            f"申报{name}要求牵头学会社团评估等级在 {minimum} 及以上{_article(terms)}，"
+            f"申报{name}要求牵头学会社团评估等级在 {minimum} 及以上，"
             f"牵头学会{context.society_name(lead)}{found}："
             f"请核对 records/societies/{lead}.yaml 的 grades，或核对申报日期和牵头学会",
+            article=_article(terms, "grade"),
         )
 
 
@@ -124,8 +128,9 @@ def check_agreement(context: PolicyContext, rule_id: str):
                 rule_id,
                 project,
                 ("workstation",),
-                f"{name}须有签订了合作协议的{kind_name}{_article(terms)}，本项目没有填 `workstation`："
+                f"{name}须有签订了合作协议的{kind_name}，本项目没有填 `workstation`："
                 f"请添加一行 `workstation: <{kind_name}编号>`",
+                article=_article(terms, "agreement"),
             )
             continue
         station = context.valid("workstation", station_id)
@@ -147,7 +152,7 @@ def check_agreement(context: PolicyContext, rule_id: str):
             )
         elif "agreement" not in station.data:
             message = (
-                f"{kind_name} `{station_id}` 没有合作协议记录：申报前须签订协议{_article(terms)}，"
+                f"{kind_name} `{station_id}` 没有合作协议记录：申报前须签订协议，"
                 f"请在 {where} 中填写 agreement（签订日期 date 和签约各方 parties）"
             )
         elif station.data["agreement"]["date"] > applied:
@@ -157,4 +162,4 @@ def check_agreement(context: PolicyContext, rule_id: str):
             )
         else:
             continue
-        yield context.problem(period, rule_id, project, ("workstation",), message)
+        yield context.problem(period, rule_id, project, ("workstation",), message, article=_article(terms, "agreement"))
