@@ -131,7 +131,8 @@ def page_document(url: str, title: str, content_html: str) -> dict:
     if items and items[0] == title:
         items = items[1:]
     page_id = url.strip("/").replace("/", "-") or "index"
-    return {"id": page_id, "kind": "pages", "url": url, "name": html.unescape(title), "text": items}
+    # the home page's url is "" in MkDocs; a card's "" means "the default url", so it is "./" here
+    return {"id": page_id, "kind": "pages", "url": url or "./", "name": html.unescape(title), "text": items}
 
 
 def searched_fields() -> list[str]:
