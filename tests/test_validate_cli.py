@@ -62,6 +62,10 @@ CHECKS = [
     "schema-comment",
     "policy-period",
     "funding-range",
+    "yaml-fullwidth",
+    "text-control",
+    "text-invisible",
+    "text-blank",
 ]
 
 

@@ -8,6 +8,7 @@ import re
 from generator.common.quoting import LIMIT, escape, quote
 from generator.records.problems import WARNING, Problem
 from generator.records.recordset import FOLDERS, STAFF_OWNER, TYPE_ZH, RecordSet
+from generator.records.schemas import common_accepts, common_pattern
 
 # (record type, path with "*" for every list item, target type, target must be a published expert)
 REFERENCES = [
@@ -29,8 +30,8 @@ REFERENCES = [
     ("proposal", ("societies", "*"), "society", False),
 ]
 
-# the schema's own date pattern: only dates that pass it can still be impossible (2016-02-30)
-_DATE = re.compile(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
+# the schema's own date pattern (whole value): only dates that pass it can still be impossible (2016-02-30)
+_DATE = common_pattern("date")
 # 18-digit resident ID numbers and mainland mobile numbers must never be published
 _ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{5}(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])")
 _MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])")
@@ -66,15 +67,21 @@ def _code(value) -> str:
     return quote(value, marks="``")
 
 
+_ID_RULE = "编号只能用小写字母、数字和连字符，例如 zhang-wei"
+
+
 def check_ids(records: RecordSet):
     for record in records.valid():
         declared = record.data.get("id")
         if isinstance(declared, str) and declared != record.id:
+            # offer only fixes that validate: a file named 张伟.yaml gives no id `张伟` to copy
+            other = f"，或把 id 改为 {_code(record.id)}" if common_accepts("id", record.id) else (
+                f"（文件名 {_code(record.id)} 不能用作编号：{_ID_RULE}）"
+            )
             yield record.at(
                 ("id",),
                 "id-filename",
-                f"编号 {_code(declared)} 与文件名 {_code(record.id + '.yaml')} 不一致：请把文件改名为 {_code(declared + '.yaml')}，"
-                f"或把 id 改为 {_code(record.id)}",
+                f"编号 {_code(declared)} 与文件名 {_code(record.id + '.yaml')} 不一致：请把文件改名为 {_code(declared + '.yaml')}{other}",
             )
 
 
@@ -93,7 +100,7 @@ def check_references(records: RecordSet):
                         f"{_code('.'.join(map(str, path)))} 引用的{TYPE_ZH[target]} {_code(value)} 不存在：请检查编号拼写，"
                         f"或先新建 records/{FOLDERS[target]}/{escape(value, LIMIT)}.yaml",
                     )
-                elif must_publish and value not in published:
+                elif must_publish and value not in published and not records.unreadable(target, value):
                     yield record.at(
                         path,
                         "ref-unpublished",
@@ -114,10 +121,13 @@ def check_owners(records: RecordSet):
                 f"维护单位 {_code(owner)} 不是已登记的学会编号：请填写 records/societies/ 中某个学会的编号，或填 {STAFF_OWNER}（市科协）",
             )
         if record.type == "society" and owner not in (record.id, STAFF_OWNER):
+            fix = f"请把 owner 改为 {_code(record.id)}" if common_accepts("owner", record.id) else (
+                f"请先把文件改名为本学会的编号（{_ID_RULE}），再把 owner 改为该编号，或改为 {STAFF_OWNER}"
+            )
             yield record.at(
                 ("owner",),
                 "owner-society",
-                f"学会记录只能由本学会（{_code(record.id)}）或市科协（{STAFF_OWNER}）维护：请把 owner 改为 {_code(record.id)}",
+                f"学会记录只能由本学会（{_code(record.id)}）或市科协（{STAFF_OWNER}）维护：{fix}",
             )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from generator.checks.integrity import check_integrity
 from generator.checks.policy import check_policy
+from generator.checks.text import check_text
 from generator.records.problems import Problem, Report
 from generator.records.recordset import RecordSet, load_records
 from generator.records.schemas import SchemaSet, find_schemas_dir
@@ -23,10 +24,13 @@ def check_records(root: Path, schemas_dir: Path | None = None) -> Checked:
     schemas = SchemaSet(schemas_dir or find_schemas_dir(root))
     records, problems = load_records(root)
     report = Report(problems)
+    reported = set()  # (file, field) with a schema error: check_text does not repeat them
     for record in records.all():
         for line, column, rule, message, field in schemas.check(record.type, record.doc):
             report.add(Problem(record.path, line, column, rule, message, field=field))
             records.invalid.add((record.type, record.id))
+            reported.add((record.path, field))
+    report.extend(check_text(records, schemas, reported))  # before the checks that use records.valid()
     report.extend(check_integrity(records, schemas.vocab["district"].get("x-validity")))
     report.extend(check_policy(records, schemas))
     return Checked(records, schemas, report)

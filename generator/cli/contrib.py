@@ -6,13 +6,27 @@ Chinese sentence and an exit code, never a traceback.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 import click
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _real_date(text: str) -> bool:
+    """A YYYY-MM-DD date that exists, as the schema's date pattern (whole value) and the calendar say."""
+    import datetime
+
+    from generator.records.schemas import common_pattern
+
+    if not common_pattern("date").match(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _fail(message: str, code: int = EXIT_USAGE):
@@ -137,7 +151,7 @@ def need_from_issue(body_file, number, out, today, schemas_dir):
         raw = body_file.read_bytes()
     except OSError as exc:
         _fail(f"无法读取 {body_file}：{exc.strerror}")
-    if today is not None and not re.match(r"^(19|20)\d{2}-\d{2}-\d{2}$", today):
+    if today is not None and not _real_date(today):
         _fail(f"--date 应为 YYYY-MM-DD，现在是 {today!r}")
     schemas = schemas_dir or (Path("schemas") if Path("schemas/common.schema.json").is_file() else None)
     target, problems = convert(raw.decode("utf-8", "replace"), number, out, schemas, today)

@@ -19,6 +19,7 @@ import yaml
 
 from generator.records.schemas import PACKAGE_SCHEMAS, SchemaSet
 from generator.records.strict_yaml import ParseError, parse
+from generator.records.text import normalize
 
 MAX_BODY = 64 * 1024
 NO_RESPONSE = "_No response_"
@@ -38,7 +39,9 @@ REQUIRED = ("unit_name", "unit_type", "district", "industry", "title", "descript
 CONSENT_TEXT = "我确认以上内容不含个人隐私信息，同意在平台公开"
 
 _HTML = re.compile(r"<\s*/?\s*[A-Za-z!?]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# what separates the choices of a multi-select: GitHub writes ", "; people editing the issue may
+# type others. Used only between options: an option's own label may hold 、 (230 畜牧、兽医科学).
+_CHOICE_SEPARATORS = ",，、;；\n"
 
 
 @dataclass
@@ -57,6 +60,44 @@ def current_districts(schemas: SchemaSet) -> list[str]:
 def discipline_options(schemas: SchemaSet) -> list[str]:
     labels = schemas.vocab["discipline"].get("x-labels", {})
     return [f"{code} {labels.get(code, '')}".strip() for code in schemas.vocab["discipline"]["enum"]]
+
+
+def discipline_choices(schemas: SchemaSet) -> dict[str, str]:
+    """Every way the form's discipline options can be written → code: the option as offered
+    (`230 畜牧、兽医科学`), the code alone and the label alone."""
+    labels = schemas.vocab["discipline"].get("x-labels", {})
+    choices = {}
+    for code in schemas.vocab["discipline"]["enum"]:
+        choices[code] = code
+        if code in labels:
+            choices[labels[code]] = code
+            choices[f"{code} {labels[code]}"] = code
+    return choices
+
+
+def parse_choices(answer: str, choices: dict[str, str]) -> list[tuple[str | None, str]]:
+    """A multi-select answer → [(value or None, text)], read by the options themselves: at each
+    place the longest option that ends at a separator (or the end) is taken, so a separator inside
+    an option's label (`230 畜牧、兽医科学`) never splits it. Text matching no option runs to the
+    next separator and comes back with value None."""
+    by_length = sorted(choices, key=len, reverse=True)
+    out, at, n = [], 0, len(answer)
+    while at < n:
+        if answer[at] in _CHOICE_SEPARATORS or answer[at].isspace():
+            at += 1
+            continue
+        for option in by_length:
+            end = at + len(option)
+            rest = answer[end:].lstrip(" \t")
+            if answer.startswith(option, at) and (not rest or rest[0] in _CHOICE_SEPARATORS):
+                out.append((choices[option], option))
+                at = end
+                break
+        else:
+            end = min((i for i in (answer.find(s, at) for s in _CHOICE_SEPARATORS) if i >= 0), default=n)
+            out.append((None, answer[at:end].strip()))
+            at = end
+    return out
 
 
 def split_sections(body: str) -> tuple[dict[str, str], list[str]]:
@@ -79,7 +120,8 @@ def split_sections(body: str) -> tuple[dict[str, str], list[str]]:
 
 
 def _clean(value: str) -> str:
-    value = _CONTROL.sub("", value)
+    # the records' own character classes (records/text.py), all dropped here: a form is not a file
+    value = normalize(value.replace("\t", " "))[0]
     return "" if value.strip() == NO_RESPONSE else value.strip()
 
 
@@ -122,14 +164,8 @@ def parse_body(body: str, number: int, schemas: SchemaSet, today: str | None = N
         problems.append(f"“所属行业”的“{_short(industry)}”不在选项中：请选择 {'、'.join(voc['industry']['enum'])} 之一")
         industry = None
     disciplines = []
-    for item in re.split(r"[,，、\n]", values.get("disciplines", "")):
-        item = item.strip()
-        if not item:
-            continue
-        code = re.match(r"^(\d{3})\b", item)
-        labels = voc["discipline"].get("x-labels", {})
-        found = code.group(1) if code else next((c for c, lab in labels.items() if lab == item), None)
-        if found not in voc["discipline"]["enum"]:
+    for found, item in parse_choices(values.get("disciplines", ""), discipline_choices(schemas)):
+        if found is None:
             problems.append(f"“相关学科”中的“{_short(item)}”不是 GB/T 13745 一级学科：请从下拉列表中选择")
         elif found not in disciplines:
             disciplines.append(found)

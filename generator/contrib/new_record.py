@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 
 import yaml
 from pathlib import Path
@@ -11,7 +10,6 @@ from pathlib import Path
 from generator.records.recordset import FOLDERS
 from generator.records.schemas import SchemaSet, find_schemas_dir
 
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 class NewRecordError(Exception):
@@ -21,12 +19,12 @@ class NewRecordError(Exception):
 def write_new_record(records: Path, record_type: str, record_id: str) -> Path:
     if record_type not in FOLDERS:
         raise NewRecordError(f"没有“{record_type}”这种记录类型：可选 {', '.join(sorted(FOLDERS))}")
-    if not _ID.match(record_id) or not 2 <= len(record_id) <= 64:
+    schemas = SchemaSet(find_schemas_dir(records))
+    if not schemas.accepts(schemas.field_schema(record_type, ("id",)), record_id):  # the schema decides
         raise NewRecordError(f"编号 `{record_id}` 不合格式：只能用小写字母、数字和连字符，2 至 64 个字符，例如 zhang-wei")
     path = records / FOLDERS[record_type] / f"{record_id}.yaml"
     if path.exists():
         raise NewRecordError(f"{path} 已存在：换一个编号，或直接编辑该文件")
-    schemas = SchemaSet(find_schemas_dir(records))
     text = render_skeleton(schemas, record_type, record_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -25,12 +25,14 @@ from pathlib import PurePosixPath
 
 from generator.common.quoting import escape, quote
 from generator.records.recordset import RECORD_TYPES, STAFF_OWNER
+from generator.records.schemas import common_pattern
 from generator.records.strict_yaml import ParseError, parse
 
 # record folders a society may maintain; everything else needs staff
 SOCIETY_FOLDERS = {"experts", "needs", "projects", "proposals", "societies", "workstations"}
-HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$")
-RECORD_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\.yaml$")
+# the schema's patterns, matching whole values only: "some-handle\n" is no handle (issue #9)
+HANDLE = common_pattern("handle")
+RECORD_NAME = re.compile(common_pattern("id").pattern.removesuffix(r"\Z") + r"\.yaml\Z")
 
 
 

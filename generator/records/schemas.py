@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from functools import cached_property
+import re
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jsonschema
@@ -17,9 +18,32 @@ import referencing
 from referencing.jsonschema import DRAFT202012
 
 from generator.common.quoting import escape, quote
+from generator.records.ecma import Validator, compile_pattern
 from generator.records.strict_yaml import Document
+from generator.records.wording import as_written, float_for_integer, number_for_text
 
 PACKAGE_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
+
+
+@lru_cache(maxsize=None)
+def common_pattern(name: str) -> re.Pattern:
+    """The `pattern` of `$defs/<name>` in the package's common.schema.json, compiled with the
+    schema's meaning: it must match the whole value (`$` is `\\Z`, see records/ecma.py). For
+    Python code that checks a value outside a record (a handle in CODEOWNERS, a file name)."""
+    schema = json.loads((PACKAGE_SCHEMAS / "common.schema.json").read_text(encoding="utf-8"))
+    return compile_pattern(schema["$defs"][name]["pattern"])
+
+
+def common_accepts(name: str, value) -> bool:
+    """Whether value satisfies `$defs/<name>` of the package's common.schema.json as a whole
+    (pattern, lengths): how a suggested id or handle is checked before a message offers it."""
+    return _common_validator(name).is_valid(value)
+
+
+@lru_cache(maxsize=None)
+def _common_validator(name: str) -> Validator:
+    schema = json.loads((PACKAGE_SCHEMAS / "common.schema.json").read_text(encoding="utf-8"))
+    return Validator(schema["$defs"][name])
 
 
 def find_schemas_dir(records_dir: Path) -> Path:
@@ -39,17 +63,17 @@ class SchemaSet:
             (name, DRAFT202012.create_resource(doc)) for name, doc in self.documents.items()
         ]
         self.registry = referencing.Registry().with_resources(resources)
-        self._validators: dict[str, jsonschema.Draft202012Validator] = {}
+        self._validators: dict[str, Validator] = {}
         self._fast: dict = {}
 
-    def validator(self, record_type: str) -> jsonschema.Draft202012Validator:
+    def validator(self, record_type: str) -> Validator:
+        """python-jsonschema with the compiled validator's meaning of `pattern` and `integer`
+        (records/ecma.py), so the two agree."""
         if record_type not in self._validators:
             name = f"{record_type}.schema.json"
             # $refs inlined once: resolving them per instance was most of the validation time
             schema = self.inline(self.documents[name], name)
-            self._validators[record_type] = jsonschema.Draft202012Validator(
-                schema, registry=self.registry
-            )
+            self._validators[record_type] = Validator(schema, registry=self.registry)
         return self._validators[record_type]
 
     def inline(self, schema, base: str):
@@ -79,13 +103,27 @@ class SchemaSet:
             self._fast[record_type] = jsonschema_rs.validator_for(self.inline(self.documents[name], name))
         return self._fast[record_type]
 
+    def accepts(self, schema: dict, value) -> bool:
+        """Whether value satisfies an (inlined) schema: every fix a message proposes is checked
+        with this first."""
+        return Validator(schema, registry=self.registry).is_valid(value)
+
     def check(self, record_type: str, doc: Document):
-        """Yield (line, column, rule, message, field) for every schema violation."""
-        if self.fast_validator(record_type).is_valid(doc.data):
+        """Yield (line, column, rule, message, field) for every schema violation.
+
+        The compiled validator decides alone only for a record without floats (it counts 30000.0
+        as an integer; we do not). When it says "invalid" and python-jsonschema finds nothing to
+        say, the record is still invalid: one generic error, never a pass."""
+        fast_ok = self.fast_validator(record_type).is_valid(doc.data)
+        if fast_ok and not doc.floats:
             return
-        validator = self.validator(record_type)
-        for error in validator.iter_errors(doc.data):
-            yield from _describe(error, doc, lambda path: self.field_schema(record_type, path))
+        said = False
+        for error in self.validator(record_type).iter_errors(doc.data):
+            said = True
+            yield from _describe(error, doc, lambda path: self.field_schema(record_type, path), self.accepts)
+        if not said and not fast_ok:
+            yield (1, 1, "schema-unexplained", "本记录不符合字段格式要求，但无法指出是哪个字段：请对照网站“参与维护”页的字段说明逐项检查，"
+                   "或把本文件发给市科协学会部", "")
 
     def deref(self, schema: dict, base: str) -> tuple[dict, str]:
         """Follow `$ref`s of the simple shapes our schemas use: `file#/$defs/x` and `#/$defs/x`."""
@@ -132,13 +170,13 @@ def _hint(schema) -> str:
     return f"。说明：{description}" if description else ""
 
 
-def _describe(error: jsonschema.ValidationError, doc: Document, field_schema):
+def _describe(error: jsonschema.ValidationError, doc: Document, field_schema, accepts):
     path = tuple(error.absolute_path)
     keyword = error.validator
     if keyword in ("anyOf", "oneOf") and error.context:
         # report the branch that got furthest: the deepest sub-error
         best = max(error.context, key=lambda e: len(e.absolute_path))
-        yield from _describe(best, doc, field_schema)
+        yield from _describe(best, doc, field_schema, accepts)
         return
     schema = {**(error.schema if isinstance(error.schema, dict) else {}), **_titles(field_schema(path))}
     line, column = doc.where(path)
@@ -182,14 +220,19 @@ def _describe(error: jsonschema.ValidationError, doc: Document, field_schema):
         }
         want = error.validator_value
         want = [want] if isinstance(want, str) else want
-        yield (
-            line,
-            column,
-            "schema-type",
-            f"{label} 应为{'或'.join(expected.get(w, w) for w in want)}，现在是 {_show(error.instance)}"
-            + _hint(schema),
-            field,
-        )
+        value = error.instance
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if "integer" in want and isinstance(value, float):
+            message = float_for_integer(label, value, doc, path, error.schema, accepts)
+        elif "string" in want and number:
+            message = number_for_text(label, value, doc, path, error.schema, accepts, {})
+        else:
+            message = f"{label} 应为{'或'.join(expected.get(w, w) for w in want)}，现在是 {_show(value)}"
+        yield (line, column, "schema-type", message + _hint(schema), field)
+    elif keyword == "enum" and isinstance(error.instance, (int, float)) and not isinstance(error.instance, bool) \
+            and all(isinstance(v, str) for v in error.validator_value):  # a code typed as a number
+        message = number_for_text(label, error.instance, doc, path, error.schema, accepts, schema.get("x-labels", {}))
+        yield (line, column, "schema-enum", message, field)
     elif keyword == "enum":
         labels = schema.get("x-labels", {})
         values = [str(v) for v in error.validator_value]
@@ -209,7 +252,7 @@ def _describe(error: jsonschema.ValidationError, doc: Document, field_schema):
             advice = f"完整列表（{len(values)} 项）见 schemas/vocab.schema.json 或网站“参与维护”页" + (
                 "；是否想填：" if choices else ""
             )
-        options = "、".join(f"{v}（{labels[v]}）" if v in labels else v for v in choices)
+        options = "、".join(f"{as_written(v)}（{labels[v]}）" if v in labels else as_written(v) for v in choices)
         yield (
             line,
             column,
@@ -224,7 +267,9 @@ def _describe(error: jsonschema.ValidationError, doc: Document, field_schema):
             line,
             column,
             "schema-format",
-            f"{label} 的格式不对：{_show(error.instance)}" + (_hint(schema) or "。"),
+            f"{label} 的格式不对：{_show(error.instance)}"
+            + ("（开头或末尾有多余的空格或换行，请删除）" if isinstance(error.instance, str) and error.instance != error.instance.strip() else "")
+            + (_hint(schema) or "。"),
             field,
         )
     elif keyword in ("minLength", "maxLength"):

@@ -7,12 +7,14 @@ the plain YAML 1.1 meaning of int/float/bool/null; dates stay strings (the schem
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
 from generator.common.quoting import LIMIT, escape, quote
+from generator.records.scalars import scalar
+from generator.records.text import LINE_BREAKS, Finding, char_name, needs_normalizing, normalize, normalize_data
+from generator.records.yaml_errors import RULE as FULLWIDTH, TAB, Lookalikes, explain, fullwidth_before
 
 try:  # libyaml's C parser is ~10x faster; fall back to pure Python where it is missing
     from yaml import CBaseLoader as _Loader
@@ -31,7 +33,7 @@ _DEFAULT_TAGS = {
     yaml.MappingNode: "tag:yaml.org,2002:map",
 }
 # The base loader resolves no implicit types (PyYAML's Python resolver cost ~1 µs a scalar, a third
-# of parsing): plain scalars are typed here by _plain, with YAML 1.1's rules for what we accept.
+# of parsing): plain scalars are typed by records/scalars.py, with YAML 1.1's rules for what we accept.
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 32  # our deepest schema nests 4 levels; recursion must stay far from Python's limit
@@ -68,33 +70,41 @@ class Document:
     first_line: str = ""
     text: str = ""  # kept so a tree dropped for speed (see parse) can be rebuilt on demand
     source: str = ""  # or, where the text was dropped too, the file to read it from again
+    # characters removed or refused by the text normalisation (records/text.py), in document order
+    findings: list[Finding] = field(default_factory=list)
+    floats: bool = False  # any value typed as a float (30000.0): the schema check then looks closer
 
-    def _recompose(self):
+    def _source(self) -> str:
         text = self.text
         if not text and self.source:
             try:
                 with open(self.source, "rb") as handle:
                     text = handle.read(MAX_BYTES + 1).decode("utf-8", "replace").removeprefix("\ufeff")
             except OSError:
-                return None
+                return ""
+        return text
+
+    def _recompose(self):
+        text = self._source()
         try:
             return yaml.compose(text, Loader=_FastLoader) if text else None
         except yaml.YAMLError:  # the file changed since it was checked: no position, no crash
             return None
 
-    def where(self, path: Path, key: bool = False) -> tuple[int, int]:
-        """(line, column), 1-based, of the value at path (of its key, with key=True); when the
-        path does not exist, of the nearest existing ancestor."""
+    def node(self, path: Path, key: bool = False, exact: bool = False):
+        """The node at path (its key node, with key=True); when the path does not exist, the
+        nearest existing ancestor (None with exact=True). None when the file cannot be read again."""
         if self.root is None:
             self.root = self._recompose()
         node, found_key = self.root, None
         if node is None:
-            return (1, 1)
+            return None
         for part in tuple(path):
             found_key = None
             if isinstance(node, yaml.MappingNode):
                 for key_node, value_node in node.value:
-                    if key_node.value == part:
+                    # keys are compared as normalised, as the data holds them (records/text.py)
+                    if key_node.value == part or normalize(key_node.value)[0] == part:
                         found_key, node = key_node, value_node
                         break
                 else:
@@ -103,8 +113,32 @@ class Document:
                 node = node.value[part]
             else:
                 break
-        mark = (found_key if key and found_key is not None else node).start_mark
+        else:
+            return found_key if key and found_key is not None else node
+        return None if exact else (found_key if key and found_key is not None else node)
+
+    def where(self, path: Path, key: bool = False, char: str = "") -> tuple[int, int]:
+        """(line, column), 1-based, of the value at path (of its key, with key=True); when the
+        path does not exist, of the nearest existing ancestor. With char: of that character's
+        first appearance as written inside the value, when it is written raw (not as an escape)."""
+        node = self.node(path, key)
+        if node is None:
+            return (1, 1)
+        mark = node.start_mark
+        if char:
+            text = self._source()
+            at = text.find(char, mark.index, node.end_mark.index)
+            if at >= 0:
+                line_start = text.rfind("\n", 0, at) + 1
+                return (text.count("\n", 0, at) + 1, at - line_start + 1)
         return (mark.line + 1, mark.column + 1)
+
+    def typed(self, path: Path) -> str | None:
+        """A plain scalar exactly as typed (`0430`, `2.5e4`), or None for anything else."""
+        node = self.node(path, exact=True)
+        if isinstance(node, yaml.ScalarNode) and not node.style:
+            return node.value
+        return None
 
 
 class _Refused(Exception):
@@ -145,6 +179,16 @@ def parse(raw: bytes, keep_tree: bool = True) -> Document | ParseError:
     text = decode(raw)
     if isinstance(text, ParseError):
         return text
+    breaks = [at for at in (text.find(ch) for ch in LINE_BREAKS) if at >= 0]
+    if breaks:  # libyaml would read it as a line break and split the text silently
+        at = min(breaks)
+        line, column = text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)
+        return ParseError(
+            "text-control",
+            f"这里有字符 {char_name(text[at])}：YAML 会把它当作换行，把一行文字拆开。请删除它（通常是从网页或其他软件复制时带入的）",
+            line,
+            column,
+        )
     try:
         if "&" in text or "*" in text:
             _refuse_anchors(text)
@@ -164,7 +208,11 @@ def parse(raw: bytes, keep_tree: bool = True) -> Document | ParseError:
         if "end of stream" in (exc.problem or "") and exc.context_mark:
             mark = exc.context_mark  # an unclosed quote: point at where it opened
         at = text[mark.index] if mark and mark.index < len(text) else ""
-        explained = _EXPLAIN["found a tab character"] if at == "\t" else _explain(exc)
+        fullwidth = fullwidth_before(text, exc, _Loader)
+        if fullwidth:  # the real cause: a full-width colon, dash, space or quote at its own place
+            line, column, message = fullwidth
+            return ParseError(FULLWIDTH, f"YAML 语法错误：{message}", line, column)
+        explained = TAB if at == "\t" else explain(exc)
         return ParseError(
             "yaml-syntax",
             f"YAML 语法错误：{explained}。请检查缩进（用空格，不要用 Tab）、冒号后的空格和引号是否成对",
@@ -176,10 +224,18 @@ def parse(raw: bytes, keep_tree: bool = True) -> Document | ParseError:
     if node is None:
         return ParseError("file-empty", "文件是空的：请按模板填写（可用 `kexie new <类型> <编号>` 生成）")
     doc = Document(data=None, root=node if keep_tree else None, first_line=text.split("\n", 1)[0], text=text)
+    look = _Construction()
     try:
-        doc.data = _construct(node, 0)
+        doc.data = _construct(node, 0, look)
     except _Refused as exc:
         return exc.error
+    doc.floats = look.floats
+    fullwidth = look.first(text) if look.candidates else None
+    if fullwidth:
+        line, column, message = fullwidth
+        return ParseError(FULLWIDTH, f"YAML 语法错误：{message}", line, column)
+    if needs_normalizing(text):  # one normalisation for every consumer (records/text.py)
+        doc.data, doc.findings = normalize_data(doc.data)
     if not isinstance(doc.data, dict):
         line, column = _pos(node)
         return ParseError(
@@ -199,56 +255,43 @@ def _refuse_anchors(text: str) -> None:
             )
 
 
-_EXPLAIN = {
-    "found character '\\t' that cannot start any token": "这里有 Tab 字符，YAML 只能用空格缩进",
-    "found a tab character": "这里有 Tab 字符，YAML 只能用空格缩进",
-    "found character that cannot start any token": "这里的字符不能作为值的开头（例如 Tab、` 或 @）：请改用空格缩进，或给整个值加上引号",
-    "mapping values are not allowed": "这里不能出现“键: 值”，常见原因是冒号后缺空格、缩进不对或值中含有冒号却没加引号",
-    "did not find expected ',' or ']'": "方括号 [ ] 没有成对",
-    "did not find expected ',' or '}'": "花括号 { } 没有成对",
-    "expected a single document": "一个文件只能写一条记录，请删除第二个 ---",
-    "but found another document": "一个文件只能写一条记录，请删除第二个 ---",
-    "found unexpected end of stream": "文件意外结束，可能是引号没有成对",
-    "found unexpected end of stream while scanning a quoted scalar": "引号没有成对",
-    "could not find expected ':'": "缺少冒号“:”",
-    "did not find expected key": "缩进不一致，找不到应有的字段",
-    "did not find expected '-' indicator": "列表项缩进不一致",
-    "found undefined alias": "引用了未定义的别名",
-}
-
-
-def _explain(exc: yaml.MarkedYAMLError) -> str:
-    problem = (exc.problem or "").strip()
-    for english, chinese in _EXPLAIN.items():
-        if problem.startswith(english) or (exc.context or "").startswith(english):
-            return chinese
-    return "格式无法识别（" + escape(" ".join((problem or str(exc)).split()), 200) + "）"
-
-
 def _pos(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
-def _construct(node, depth: int):
+class _Construction(Lookalikes):
+    """What construction notices on its way: full-width lookalikes, and whether a float was typed."""
+
+    floats = False
+
+
+def _construct(node, depth: int, look: _Construction):
     # No alias can reach here: an alias needs a `*`, and any text with one went through
     # _refuse_anchors first. So every node is visited once and the tree is as small as the file.
     if node.tag not in _STANDARD_TAGS:
         raise _Refused("yaml-tag", f"不支持 YAML 标签 {escape(node.tag, LIMIT)}：请删掉以 ! 开头的标记，直接写值", node.start_mark)
     kind = type(node)
     if kind is yaml.ScalarNode:
-        return _scalar(node)
+        if not node.style:
+            look.note(node, False)
+        value = scalar(node)
+        if type(value) is float:
+            look.floats = True
+        return value
     if depth >= MAX_DEPTH:
         raise _Refused("yaml-depth", f"嵌套超过 {MAX_DEPTH} 层：记录不需要这么深的结构，请检查缩进", node.start_mark)
     if len(node.value) > MAX_ITEMS:
         raise _Refused("yaml-size", f"一个列表或映射中有 {len(node.value)} 项，超过上限 {MAX_ITEMS} 项：请检查是否粘贴了多余内容", node.start_mark)
     depth += 1
     if kind is yaml.SequenceNode:
-        return [_construct(item, depth) for item in node.value]
+        return [_construct(item, depth, look) for item in node.value]
     result = {}
     for key_node, value_node in node.value:
         if type(key_node) is not yaml.ScalarNode:
             raise _Refused("yaml-syntax", "字段名必须是简单文字", key_node.start_mark)
         key = key_node.value
+        if not key_node.style:
+            look.note(key_node, True)
         if key in result:
             first = next(k for k, _ in node.value if k.value == key).start_mark.line + 1
             raise _Refused(
@@ -256,51 +299,5 @@ def _construct(node, depth: int):
                 f"字段 {quote(key, marks='``')} 重复出现（第一次在第 {first} 行）：请删掉其中一个，或合并两处的内容",
                 key_node.start_mark,
             )
-        result[key] = _construct(value_node, depth)
+        result[key] = _construct(value_node, depth, look)
     return result
-
-
-_INT = re.compile(r"^[-+]?[0-9][0-9_]*$")
-_FLOAT = re.compile(r"^[-+]?([0-9][0-9_]*)?\.[0-9_]*([eE][-+]?[0-9]+)?$")
-_NULLS = {"", "~", "null", "Null", "NULL"}
-_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
-
-
-def _plain(value: str):
-    if value in _BOOLS:
-        return _BOOLS[value]
-    if value in _NULLS:
-        return None
-    first = value[:1]
-    if first.isdigit() or first in "+-.":
-        if _INT.match(value):
-            return int(value.replace("_", ""), 10)
-        if _FLOAT.match(value) and any(c.isdigit() for c in value):
-            return float(value.replace("_", ""))
-    return value  # dates, yes/no/on/off and everything else stay text: the schemas judge them
-
-
-def _scalar(node: yaml.ScalarNode):
-    tag, value = node.tag, node.value
-    if not node.style and tag == "tag:yaml.org,2002:str":  # plain: style is None, or "" from libyaml
-        return _plain(value)
-    if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:value", "tag:yaml.org,2002:merge"):
-        return value  # dates stay text: the schemas check their format
-    if tag == "tag:yaml.org,2002:null":
-        return None
-    if tag == "tag:yaml.org,2002:bool":
-        if value in _BOOLS:
-            return _BOOLS[value]
-        # YAML 1.1 yes/no/on/off: keep as text so the schema says "expected true/false"
-        return value
-    if tag == "tag:yaml.org,2002:int":
-        try:
-            return int(value.replace("_", ""), 10)
-        except ValueError:
-            return value
-    if tag == "tag:yaml.org,2002:float":
-        try:
-            return float(value.replace("_", ""))
-        except ValueError:
-            return value
-    return value

@@ -1,0 +1,106 @@
+"""Checks on record text (issue #9, classes 2 and 3).
+
+- `text-invisible` (warning): a harmless invisible character (U+200B 零宽空格 …) was removed when the
+  record was loaded; everything downstream already sees the text without it (records/text.py).
+- `text-control` (error): a control, direction or other format character that is refused. It is
+  dropped from the data too, and the record is treated like one that failed its schema.
+- `text-blank` (error): a text made only of spaces and punctuation (“　 ”, “··”) says nothing.
+  Every string whose field is not a fixed vocabulary is checked, required or not.
+"""
+
+from __future__ import annotations
+
+from generator.records.problems import ERROR, WARNING, Problem
+from generator.records.recordset import Record, RecordSet
+from generator.records.schemas import SchemaSet
+from generator.records.text import Finding, char_name, is_meaningful, visible
+
+# why a refused character must go, by kind
+_WHY_DIRECTION = "它会改变文字的显示方向，可能让审核人看到的和实际发布的不一样"
+_WHY_DEFAULT = "它看不见或显示不出来，还会让表格、报表等文件出错；通常是从 Word、Excel 或网页复制时带入的"
+
+
+def _why(ch: str) -> str:
+    if "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" or ch in "\u200e\u200f\u061c":
+        return _WHY_DIRECTION
+    if ch == "\t":
+        return "请改为空格"
+    return _WHY_DEFAULT
+
+
+def _label(schemas: SchemaSet, record: Record, path: tuple) -> str:
+    name = visible(".".join(str(p) for p in path)) or "（文件最外层）"
+    try:
+        title = schemas.field_schema(record.type, path).get("title", "")
+    except (KeyError, AttributeError, TypeError):  # a path the schema does not know
+        title = ""
+    return f"`{name}`（{title}）" if title else f"`{name}`"
+
+
+def _finding_problem(record: Record, finding: Finding, label: str) -> Problem:
+    where = f"字段名 {label}" if finding.key else label
+    times = f"{finding.count} 个" if finding.count > 1 else ""
+    name = char_name(finding.char)
+    line, column = record.doc.where(finding.path, key=finding.key, char=finding.char)
+    field = ".".join(str(p) for p in finding.path)
+    if finding.removed:
+        message = (
+            f"{where} 中有{times}看不见的字符 {name}（通常是从网页或微信复制时带入的）：已自动删除，"
+            "网站、搜索和报表都按删除后的文字处理；请也从文件中删除它"
+        )
+        return Problem(record.path, line, column, "text-invisible", message, WARNING, field)
+    position = [] if finding.key else [f"第 {finding.offset + 1} 个字符处"]
+    if finding.count > 1:
+        position.append(f"共 {finding.count} 个")
+    position = f"（{'，'.join(position)}）" if position else ""
+    message = f"{where} 中有不允许的字符 {name}{position}：请删除它。{_why(finding.char)}"
+    return Problem(record.path, line, column, "text-control", message, ERROR, field)
+
+
+def check_text(records: RecordSet, schemas: SchemaSet, reported=frozenset()):
+    """Problems for the characters the loader removed or refused, and for blank texts. Records
+    with a refused character are added to records.invalid. `reported` holds (file, dotted field)
+    pairs that already have a schema error: a blank value there is not reported twice."""
+    vocabulary: dict[tuple, bool] = {}  # path shape → the field is a fixed vocabulary
+    for record in records.all():
+        for finding in record.doc.findings:
+            problem = _finding_problem(record, finding, _label(schemas, record, finding.path))
+            if problem.severity == ERROR:
+                records.invalid.add((record.type, record.id))
+            yield problem
+        for path, value in _strings(record.data):
+            if is_meaningful(value) or (record.path, ".".join(map(str, path))) in reported:
+                continue
+            shape = (record.type,) + tuple(0 if isinstance(p, int) else p for p in path)
+            if shape not in vocabulary:
+                schema = _field_schema(schemas, record.type, path)
+                vocabulary[shape] = "enum" in schema or "const" in schema
+            if vocabulary[shape]:
+                continue  # a fixed vocabulary: the schema check names the allowed values
+            shown = visible(value if len(value) <= 20 else value[:20] + "…")
+            yield record.at(
+                path,
+                "text-blank",
+                f"{_label(schemas, record, path)} 只有空白或标点（“{shown}”），没有实际内容：请填写实际内容；选填字段不需要时请删除这一行",
+            )
+
+
+def _field_schema(schemas: SchemaSet, record_type: str, path: tuple) -> dict:
+    try:
+        schema = schemas.field_schema(record_type, path)
+    except (KeyError, AttributeError, TypeError):
+        return {}
+    return schema if isinstance(schema, dict) else {}
+
+
+def _strings(value, path=()):
+    """(path, text) of every non-empty string value; empty ones are minLength's business."""
+    if isinstance(value, str):
+        if value:
+            yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, path + (index,))

@@ -1,0 +1,183 @@
+"""YAML mistakes in words people understand, at the character that caused them.
+
+Two jobs for strict_yaml.parse:
+
+- `explain(exc)`: libyaml's English problem → a Chinese sentence.
+- Full-width syntax (issue #9, class 5). Chinese input methods type `：` for `:`, `－`/`—` for the
+  list dash, U+3000 (全角空格) for indentation and “…” for quotes. YAML reads them as text, so
+  the file fails somewhere later or, worse, parses into something else. `fullwidth_before`
+  looks at the plain scalars libyaml scanned up to a syntax error and blames the full-width
+  character at its own line and column; `Lookalikes` does the same for a file that parses (a key
+  indented with U+3000 or holding `：`, a value on its own line that begins with `－ `, a plain
+  value wrapped in full-width quotes).
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from generator.common.quoting import escape
+
+RULE = "yaml-fullwidth"
+
+# what a plain scalar may start with for one of the checks below to apply (a cheap first test)
+STARTS = frozenset("\u3000－—–―‐‑﹣−“”‘’＂＇") | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_DASHES = "－—–―‐‑﹣−"
+_COLON_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*[ \u3000]*(：)")
+_SPACE_AFTER_COLON = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(\u3000)")
+_DASH_ITEM = re.compile(f"([{_DASHES}])[ \u3000]")
+_DOUBLE, _SINGLE = "“”＂", "‘’＇"
+
+COLON = "这里用了全角冒号“：”，请改为半角冒号“:”加空格"
+SPACE_AFTER_COLON = "冒号后面用了全角空格“　”，请改为半角空格"
+INDENT = "这里用了全角空格“　”缩进，请改为半角空格（YAML 只认半角空格）"
+
+
+def _dash(ch: str) -> str:
+    return f"这里用了全角的“{ch}”作列表的短横线，请改为半角短横线“-”加空格"
+
+
+def _quotes(first: str, last: str) -> str:
+    return (
+        f"这里的值用全角引号 {first}…{last} 括了起来，YAML 不认全角引号：请改为半角引号 \"…\"；"
+        f"如果引号本来就是文字的一部分，请在外面再加一对半角单引号，例如 '{first}…{last}'"
+    )
+
+
+def scalar_mistake(value: str, key: bool, line_start: bool) -> tuple[int, str] | None:
+    """(offset in value, message) of the full-width syntax a plain scalar shows, or None.
+
+    key: the scalar is a mapping key; line_start: nothing but spaces precedes it on its line."""
+    if not value or value[0] not in STARTS:
+        return None
+    if value[0] == "\u3000" and (key or line_start):
+        return 0, INDENT
+    if key or line_start:
+        found = _COLON_KEY.match(value)
+        if found:
+            return found.start(1), COLON
+        found = _SPACE_AFTER_COLON.match(value)
+        if found:
+            return found.start(1), SPACE_AFTER_COLON
+    if line_start and _DASH_ITEM.match(value):
+        return 0, _dash(value[0])
+    if len(value) >= 2 and (
+        (value[0] in _DOUBLE and value[-1] in _DOUBLE) or (value[0] in _SINGLE and value[-1] in _SINGLE)
+    ):
+        return 0, _quotes(value[0], value[-1])
+    return None
+
+
+def at_line_start(text: str, index: int) -> bool:
+    start = text.rfind("\n", 0, index) + 1
+    return not text[start:index].strip(" ")
+
+
+def fullwidth_before(text: str, exc: yaml.MarkedYAMLError, loader) -> tuple[int, int, str] | None:
+    """(line, column, message), 1-based, of the full-width mistake nearest before the place where
+    libyaml gave up, or None. Looks at the plain scalars scanned up to there, and at the text where
+    libyaml's marks point (a `title：教授` line is never a token: the scanner stops inside it)."""
+    marks = [m for m in (exc.context_mark, exc.problem_mark) if m is not None]
+    limit = max((m.index for m in marks), default=len(text))
+    found: dict[int, tuple[int, str]] = {}  # index → (offset, message)
+    previous = None
+    try:
+        for token in yaml.scan(text, Loader=loader):
+            mark = token.start_mark
+            if mark.index > limit:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.plain:
+                # a plain scalar where a key was due (no key token before it) is read as a key too
+                key = not isinstance(previous, yaml.ValueToken)
+                mistake = scalar_mistake(token.value, key, at_line_start(text, mark.index))
+                if mistake:
+                    found[mark.index] = mistake
+            previous = token
+    except yaml.YAMLError:
+        pass  # the tokens before the scanner's own error are all we need
+    for mark in marks:
+        start = mark.index
+        while start < len(text) and text[start] == " ":
+            start += 1
+        if text.startswith("- ", start):
+            start += 2
+        end = text.find("\n", start)
+        rest = text[start : end if end >= 0 else len(text)]
+        mistake = scalar_mistake(rest, True, True)
+        if mistake:
+            found[start] = mistake
+    if not found:
+        return None
+    index = max(found)
+    offset, message = found[index]
+    line, column = _position(text, index, offset, text[index:])
+    return line, column, message
+
+
+def _position(text: str, index: int, offset: int, value: str) -> tuple[int, int]:
+    """1-based line and column of value[offset], value being a plain scalar starting at index
+    (a plain scalar's first line is as written, so the offset counts characters on that line)."""
+    first_line = value.split("\n", 1)[0]
+    if offset > len(first_line):
+        offset = 0
+    at = index + offset
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return line, column
+
+
+class Lookalikes:
+    """Collects full-width mistakes while a document that parsed is constructed: keys indented
+    with U+3000 or holding `：`, and plain values that begin a line with a full-width dash or are
+    wrapped in full-width quotes."""
+
+    def __init__(self):
+        self.candidates: list[tuple[int, str, bool]] = []  # (index in the text, value, is a key)
+
+    def note(self, node, key: bool) -> None:
+        """Called for every plain scalar; keeps only those whose first character can matter."""
+        value = node.value
+        if value and (value[0] in STARTS if key else value[0] in _VALUE_STARTS):
+            self.candidates.append((node.start_mark.index, value, key))
+
+    def first(self, text: str) -> tuple[int, int, str] | None:
+        """(line, column, message) of the first mistake in document order, or None."""
+        for index, value, key in self.candidates:
+            mistake = scalar_mistake(value, key, at_line_start(text, index))
+            if mistake:
+                offset, message = mistake
+                line, column = _position(text, index, offset, value)
+                return line, column, message
+        return None
+
+
+_VALUE_STARTS = frozenset(_DASHES + _DOUBLE + _SINGLE)
+
+
+_EXPLAIN = {
+    "found character '\\t' that cannot start any token": "这里有 Tab 字符，YAML 只能用空格缩进",
+    "found a tab character": "这里有 Tab 字符，YAML 只能用空格缩进",
+    "found character that cannot start any token": "这里的字符不能作为值的开头（例如 Tab、` 或 @）：请改用空格缩进，或给整个值加上引号",
+    "mapping values are not allowed": "这里不能出现“键: 值”，常见原因是冒号后缺空格、缩进不对或值中含有冒号却没加引号",
+    "did not find expected ',' or ']'": "方括号 [ ] 没有成对",
+    "did not find expected ',' or '}'": "花括号 { } 没有成对",
+    "expected a single document": "一个文件只能写一条记录，请删除第二个 ---",
+    "but found another document": "一个文件只能写一条记录，请删除第二个 ---",
+    "found unexpected end of stream": "文件意外结束，可能是引号没有成对",
+    "found unexpected end of stream while scanning a quoted scalar": "引号没有成对",
+    "could not find expected ':'": "缺少冒号“:”",
+    "did not find expected key": "缩进不一致，找不到应有的字段",
+    "did not find expected '-' indicator": "列表项缩进不一致",
+    "found undefined alias": "引用了未定义的别名",
+}
+TAB = _EXPLAIN["found a tab character"]
+
+
+def explain(exc: yaml.MarkedYAMLError) -> str:
+    problem = (exc.problem or "").strip()
+    for english, chinese in _EXPLAIN.items():
+        if problem.startswith(english) or (exc.context or "").startswith(english):
+            return chinese
+    return "格式无法识别（" + escape(" ".join((problem or str(exc)).split()), 200) + "）"
