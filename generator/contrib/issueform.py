@@ -1,10 +1,11 @@
 """A need filed through the issue form (.github/ISSUE_TEMPLATE/need.yml) → records/needs/<id>.yaml.
 
 GitHub renders an issue form as Markdown: `### <label>`, a blank line, the answer ("_No response_"
-when left empty; "a, b" for a multiple-choice dropdown; "- [X] …" for a ticked checkbox). The body
+when left empty; "a, b" for a multiple-choice dropdown, read by its options since an option may
+itself hold 、 or a comma; "- [X] …" for a ticked checkbox). The body
 is untrusted: it is size-capped, only the form's own labels split it into sections (a label given
 twice is refused), values are checked against the schema's vocabularies, HTML is refused, and the
-record is written with yaml.safe_dump, never by pasting text into YAML, then parsed back with the
+record is written with records/dump.py (never by pasting text into YAML), then parsed back with the
 strict loader and validated against need.schema.json before anything is written.
 """
 
@@ -15,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 
+from generator.records.dump import dump_record
 from generator.records.schemas import PACKAGE_SCHEMAS, SchemaSet
 from generator.records.strict_yaml import ParseError, parse
 from generator.records.text import normalize
@@ -199,7 +200,7 @@ def _short(text: str) -> str:
 
 
 def dump(record: dict, number: int) -> str:
-    text = yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+    text = dump_record(record)
     return (
         "# yaml-language-server: $schema=../../schemas/need.schema.json\n"
         f"# 由 issue #{number}（企业需求表单）自动生成；市科协工作人员审核后合并。\n" + text

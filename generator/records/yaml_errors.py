@@ -154,6 +154,7 @@ class Lookalikes:
 
 
 _VALUE_STARTS = frozenset(_DASHES + _DOUBLE + _SINGLE)
+VALUE_STARTS = _VALUE_STARTS | {"\u3000"}  # a plain value starting so may read as full-width syntax
 
 
 _EXPLAIN = {
