@@ -23,6 +23,12 @@ class Checked:
 def check_records(root: Path, schemas_dir: Path | None = None) -> Checked:
     schemas = SchemaSet(schemas_dir or find_schemas_dir(root))
     records, problems = load_records(root)
+    return check_loaded(records, problems, schemas)
+
+
+def check_loaded(records: RecordSet, problems: list[Problem], schemas: SchemaSet) -> Checked:
+    """Every check after loading, in order: schema → text → integrity → policy. `problems` are
+    the loader's (unreadable files); the records' own problems are added to them."""
     report = Report(problems)
     reported = set()  # (file, field) with a schema error: check_text does not repeat them
     for record in records.all():

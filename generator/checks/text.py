@@ -68,6 +68,8 @@ def check_text(records: RecordSet, schemas: SchemaSet, reported=frozenset()):
             if problem.severity == ERROR:
                 records.invalid.add((record.type, record.id))
             yield problem
+        if not (record.doc.maybe_blank or record.doc.findings):
+            continue  # every text starts with a letter or digit: none is blank
         for path, value in _strings(record.data):
             if is_meaningful(value) or (record.path, ".".join(map(str, path))) in reported:
                 continue

@@ -15,11 +15,15 @@ the errors. They must agree, and on two points python-jsonschema's defaults diff
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import jsonschema
 from jsonschema.exceptions import ValidationError
+
+PACKAGE_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
 
 def to_python(pattern: str) -> str:
@@ -71,3 +75,24 @@ Validator = jsonschema.validators.extend(
     validators={"pattern": _pattern},
     type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer),
 )
+
+
+@lru_cache(maxsize=None)
+def common_pattern(name: str) -> re.Pattern:
+    """The `pattern` of `$defs/<name>` in the package's common.schema.json, compiled with the
+    schema's meaning: it must match the whole value (`$` is `\\Z`, see records/ecma.py). For
+    Python code that checks a value outside a record (a handle in CODEOWNERS, a file name)."""
+    schema = json.loads((PACKAGE_SCHEMAS / "common.schema.json").read_text(encoding="utf-8"))
+    return compile_pattern(schema["$defs"][name]["pattern"])
+
+
+def common_accepts(name: str, value) -> bool:
+    """Whether value satisfies `$defs/<name>` of the package's common.schema.json as a whole
+    (pattern, lengths): how a suggested id or handle is checked before a message offers it."""
+    return _common_validator(name).is_valid(value)
+
+
+@lru_cache(maxsize=None)
+def _common_validator(name: str) -> Validator:
+    schema = json.loads((PACKAGE_SCHEMAS / "common.schema.json").read_text(encoding="utf-8"))
+    return Validator(schema["$defs"][name])

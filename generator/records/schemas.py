@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
 import jsonschema
@@ -18,32 +17,10 @@ import referencing
 from referencing.jsonschema import DRAFT202012
 
 from generator.common.quoting import escape, quote
-from generator.records.ecma import Validator, compile_pattern
+from generator.records.ecma import PACKAGE_SCHEMAS, Validator, common_accepts, common_pattern  # noqa: F401 - re-exported
 from generator.records.strict_yaml import Document
 from generator.records.wording import as_written, float_for_integer, number_for_text
 
-PACKAGE_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
-
-
-@lru_cache(maxsize=None)
-def common_pattern(name: str) -> re.Pattern:
-    """The `pattern` of `$defs/<name>` in the package's common.schema.json, compiled with the
-    schema's meaning: it must match the whole value (`$` is `\\Z`, see records/ecma.py). For
-    Python code that checks a value outside a record (a handle in CODEOWNERS, a file name)."""
-    schema = json.loads((PACKAGE_SCHEMAS / "common.schema.json").read_text(encoding="utf-8"))
-    return compile_pattern(schema["$defs"][name]["pattern"])
-
-
-def common_accepts(name: str, value) -> bool:
-    """Whether value satisfies `$defs/<name>` of the package's common.schema.json as a whole
-    (pattern, lengths): how a suggested id or handle is checked before a message offers it."""
-    return _common_validator(name).is_valid(value)
-
-
-@lru_cache(maxsize=None)
-def _common_validator(name: str) -> Validator:
-    schema = json.loads((PACKAGE_SCHEMAS / "common.schema.json").read_text(encoding="utf-8"))
-    return Validator(schema["$defs"][name])
 
 
 def find_schemas_dir(records_dir: Path) -> Path:

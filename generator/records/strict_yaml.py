@@ -73,6 +73,8 @@ class Document:
     # characters removed or refused by the text normalisation (records/text.py), in document order
     findings: list[Finding] = field(default_factory=list)
     floats: bool = False  # any value typed as a float (30000.0): the schema check then looks closer
+    # any text not starting with a letter or digit: only then can one be blank (checks/text.py)
+    maybe_blank: bool = True
 
     def _source(self) -> str:
         text = self.text
@@ -229,7 +231,7 @@ def parse(raw: bytes, keep_tree: bool = True) -> Document | ParseError:
         doc.data = _construct(node, 0, look)
     except _Refused as exc:
         return exc.error
-    doc.floats = look.floats
+    doc.floats, doc.maybe_blank = look.floats, look.maybe_blank
     fullwidth = look.first(text) if look.candidates else None
     if fullwidth:
         line, column, message = fullwidth
@@ -263,6 +265,7 @@ class _Construction(Lookalikes):
     """What construction notices on its way: full-width lookalikes, and whether a float was typed."""
 
     floats = False
+    maybe_blank = False
 
 
 def _construct(node, depth: int, look: _Construction):
@@ -277,6 +280,8 @@ def _construct(node, depth: int, look: _Construction):
         value = scalar(node)
         if type(value) is float:
             look.floats = True
+        elif type(value) is str and value and not value[0].isalnum():
+            look.maybe_blank = True
         return value
     if depth >= MAX_DEPTH:
         raise _Refused("yaml-depth", f"嵌套超过 {MAX_DEPTH} 层：记录不需要这么深的结构，请检查缩进", node.start_mark)

@@ -139,7 +139,7 @@ class Lookalikes:
     def note(self, node, key: bool) -> None:
         """Called for every plain scalar; keeps only those whose first character can matter."""
         value = node.value
-        if value and (value[0] in STARTS if key else value[0] in _VALUE_STARTS):
+        if value and (value[0] in VALUE_STARTS or (key and "：" in value)):  # nearly never true
             self.candidates.append((node.start_mark.index, value, key))
 
     def first(self, text: str) -> tuple[int, int, str] | None:
