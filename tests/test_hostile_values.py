@@ -21,7 +21,7 @@ from generator.contrib.issueform import discipline_choices, parse_choices
 from generator.records.ecma import Validator, matches, to_python
 from generator.records.schemas import PACKAGE_SCHEMAS, SchemaSet, common_accepts
 from generator.records.strict_yaml import ParseError, parse
-from generator.records.text import REMOVED, _SUSPECT, char_name, is_meaningful, normalize, visible
+from generator.records.text import REMOVED, _SUSPECT, char_name, is_meaningful, normalize
 from generator.search.query import query_index
 from tests.conftest import BASE, copy_base, kexie_env, run_kexie
 from tests.sitebuild import make_project
@@ -150,7 +150,6 @@ def test_normalize_removes_harmless_invisibles_and_reports_refused_ones():
     assert char_name("\u202e").startswith("U+202E 从右至左覆盖")
     assert char_name("\U000F0001").startswith("U+F0001 私用区字符")
     assert set(REMOVED) == {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
-    assert visible("a\u202eb\nc") == "a\\u202eb\\nc"
 
 
 def test_every_consumer_sees_the_normalised_text(tmp_path):

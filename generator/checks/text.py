@@ -13,7 +13,8 @@ from __future__ import annotations
 from generator.records.problems import ERROR, WARNING, Problem
 from generator.records.recordset import Record, RecordSet
 from generator.records.schemas import SchemaSet
-from generator.records.text import Finding, char_name, is_meaningful, visible
+from generator.common.quoting import LIMIT, escape, quote
+from generator.records.text import Finding, char_name, is_meaningful
 
 # why a refused character must go, by kind
 _WHY_DIRECTION = "它会改变文字的显示方向，可能让审核人看到的和实际发布的不一样"
@@ -29,7 +30,7 @@ def _why(ch: str) -> str:
 
 
 def _label(schemas: SchemaSet, record: Record, path: tuple) -> str:
-    name = visible(".".join(str(p) for p in path)) or "（文件最外层）"
+    name = ".".join(escape(p, LIMIT) for p in path) or "（文件最外层）"
     try:
         title = schemas.field_schema(record.type, path).get("title", "")
     except (KeyError, AttributeError, TypeError):  # a path the schema does not know
@@ -79,11 +80,11 @@ def check_text(records: RecordSet, schemas: SchemaSet, reported=frozenset()):
                 vocabulary[shape] = "enum" in schema or "const" in schema
             if vocabulary[shape]:
                 continue  # a fixed vocabulary: the schema check names the allowed values
-            shown = visible(value if len(value) <= 20 else value[:20] + "…")
+            shown = quote(value, limit=20)
             yield record.at(
                 path,
                 "text-blank",
-                f"{_label(schemas, record, path)} 只有空白或标点（“{shown}”），没有实际内容：请填写实际内容；选填字段不需要时请删除这一行",
+                f"{_label(schemas, record, path)} 只有空白或标点（{shown}），没有实际内容：请填写实际内容；选填字段不需要时请删除这一行",
             )
 
 

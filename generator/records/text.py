@@ -143,20 +143,6 @@ def normalize(text: str, allow_newline: bool = True) -> tuple[str, list[tuple[st
 LINE_BREAKS = ("\x85", "\u2028", "\u2029")
 
 
-def visible(text: str) -> str:
-    """text safe to print on one line: removed and refused characters and line breaks are shown
-    as escapes (`\\u202e`, `\\n`), so a message cannot reorder or split the terminal's line."""
-    if "\n" not in text and not _suspect(text):
-        return text
-    return "".join(_escape(ch) if ch == "\n" or _SUSPECT.match(ch) else ch for ch in text)
-
-
-def _escape(ch: str) -> str:
-    if ch == "\n":
-        return "\\n"
-    return f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
-
-
 def needs_normalizing(source: str) -> bool:
     """Whether a file's text can hold a character to remove or refuse: one raw, or an escape
     (`"\\v"`, `"\\u200b"`) in a double-quoted scalar. False for nearly every file: a cheap test."""
