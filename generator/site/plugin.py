@@ -32,12 +32,18 @@ from generator.common.render import make_env
 from generator.search.index import build_search_index
 from generator.site.search_docs import expert_documents, page_document, record_documents
 from generator.site.sitemap import write_sitemap
+from generator.site.tables import prepare_tables
 from generator.model.summaries import funding_years
 from generator.checks.pipeline import check_records
 
 
 TEMPLATES = Path(__file__).parent / "templates"
 PARALLEL_PAGES_FROM = 2000
+# data pages are wide tables: the theme's two side columns give their width to the content. Both
+# are empty there: the left one with navigation.tabs and a flat nav, the right one because the
+# table of contents is read from the Markdown, before the fragments fill the page. On a phone the
+# navigation drawer is unchanged.
+HIDE_NAVIGATION = "hide:\n  - navigation\n  - toc\n"
 _MARKER = re.compile(r"<!-- kexie:([a-z_]+)(?::([0-9A-Za-z-]+))? -->")
 
 
@@ -89,9 +95,9 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             # list pages of data are left out (their text is the records', and long)
             if not page.searchable:
                 self._data_pages.add(page.src)
-            content = f"---\ntitle: {page.title}\n---\n\n# {page.title}\n\n<!-- kexie:{page.fragment} -->\n"
+            content = f"---\ntitle: {page.title}\n{HIDE_NAVIGATION}---\n\n# {page.title}\n\n<!-- kexie:{page.fragment} -->\n"
             files.append(File.generated(config, page.src, content=content))
-        shell = f"---\nsearch:\n  exclude: true\n---\n\n# {SHELL_TITLE}\n\n{SHELL_CONTENT}\n"
+        shell = f"---\nsearch:\n  exclude: true\n{HIDE_NAVIGATION}---\n\n# {SHELL_TITLE}\n\n{SHELL_CONTENT}\n"
         files.append(File.generated(config, SHELL_SRC, content=shell))
         self._files = files
         return files
@@ -111,7 +117,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
 
     def _fill(self, html, page):
         if "<!-- kexie:" not in html:
-            return html
+            return prepare_tables(html)
         context = {"m": self.model, "base": base_for(page.url), "links": self.links, "schemas_dir": self.schemas_dir}
 
         def fill(match):
@@ -120,7 +126,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
                 raise PluginError(f"{page.file.src_uri}: 未知的页面片段 kexie:{name}")
             return fragments.FRAGMENTS[name](self.env, context, arg)
 
-        return _MARKER.sub(fill, html)
+        return prepare_tables(_MARKER.sub(fill, html))
 
     def on_post_build(self, config):
         site = Path(config.site_dir)
@@ -146,7 +152,8 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             folder, _template, title_key, _kind = RECORD_PAGES[attribute]
             record = getattr(self.model, attribute)[record_id]
             url = f"{folder}/{record_id}/"
-            write_page(site, url, shell.render(record[title_key], url, templates[attribute].render(e=record, **context)))
+            content = prepare_tables(templates[attribute].render(e=record, **context))
+            write_page(site, url, shell.render(record[title_key], url, content))
             return url, record["changed"]
 
         # rendering and writing tens of thousands of pages is the longest step: two processes
