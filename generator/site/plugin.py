@@ -26,8 +26,10 @@ from generator.model.public import build_model
 from generator.model.recommend import attach_recommendations
 from generator.site.docking_files import write_docking
 from generator.site.opendata import write_open_data
-from generator.site.pages import LIST_PAGES, RECORD_PAGES, SHELL_CONTENT, SHELL_SRC, SHELL_TITLE, base_for, year_pages
-from generator.site.record_pages import Shell, ShellError, write_page
+from generator.site.pages import (
+    LIST_PAGES, RECORD_PAGES, SHELL_CONTENT, SHELL_CRUMBS, SHELL_SRC, SHELL_TITLE, base_for, list_title, year_pages,
+)
+from generator.site.record_pages import Shell, ShellError, breadcrumbs, write_page
 from generator.common.render import make_env
 from generator.search.index import build_search_index
 from generator.site.search_docs import expert_documents, page_document, record_documents
@@ -97,7 +99,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
                 self._data_pages.add(page.src)
             content = f"---\ntitle: {page.title}\n{HIDE_NAVIGATION}---\n\n# {page.title}\n\n<!-- kexie:{page.fragment} -->\n"
             files.append(File.generated(config, page.src, content=content))
-        shell = f"---\nsearch:\n  exclude: true\n{HIDE_NAVIGATION}---\n\n# {SHELL_TITLE}\n\n{SHELL_CONTENT}\n"
+        shell = f"---\ntitle: {SHELL_TITLE}\nsearch:\n  exclude: true\n{HIDE_NAVIGATION}---\n\n{SHELL_CRUMBS}\n\n# {SHELL_TITLE}\n\n{SHELL_CONTENT}\n"
         files.append(File.generated(config, SHELL_SRC, content=shell))
         self._files = files
         return files
@@ -146,6 +148,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             for record_id in getattr(self.model, attribute)
         ]
         templates = {attribute: self.env.get_template(f"{spec[1]}.html") for attribute, spec in RECORD_PAGES.items()}
+        titles = {attribute: list_title(spec[0]) for attribute, spec in RECORD_PAGES.items()}
 
         def write(job):
             attribute, record_id = job
@@ -153,7 +156,8 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             record = getattr(self.model, attribute)[record_id]
             url = f"{folder}/{record_id}/"
             content = prepare_tables(templates[attribute].render(e=record, **context))
-            write_page(site, url, shell.render(record[title_key], url, content))
+            crumbs = breadcrumbs(titles[attribute], record[title_key], attribute == "experts")
+            write_page(site, url, shell.render(record[title_key], url, content, crumbs))
             return url, record["changed"]
 
         # rendering and writing tens of thousands of pages is the longest step: two processes
