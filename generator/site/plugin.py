@@ -33,6 +33,7 @@ from generator.site.record_pages import Shell, ShellError, breadcrumbs, write_pa
 from generator.common.render import make_env
 from generator.search.index import build_search_index
 from generator.site.search_docs import expert_documents, page_document, record_documents
+from generator.report.yearly import report_files
 from generator.site.sitemap import write_sitemap
 from generator.site.tables import prepare_tables
 from generator.model.summaries import funding_years
@@ -84,6 +85,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         if not checked.report.ok:
             raise PluginError("记录未通过校验，网站未生成：\n" + format_text(checked.report, sum(1 for _ in checked.records.all())))
         self.schemas_dir = checked.schemas.folder
+        self.warnings = checked.report.warnings
         self.model = build_model(checked.records, checked.schemas, last_changed(root))
         attach_recommendations(self.model)  # 推荐专家, 相似专家 and the docking list
         self.env = make_env(TEMPLATES)
@@ -164,6 +166,10 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         sitemap += fork_map(write, jobs, PARALLEL_PAGES_FROM)
         write_open_data(self.model, site / "api")
         write_docking(self.model, site / "needs", config.site_url or "")
+        for year in funding_years(self.model):
+            # the year's report files beside its page, the very bytes `kexie report` writes
+            for name, data in report_files(self.model, year, self.warnings, config.site_url or "").items():
+                (site / "funding" / str(year) / name).write_bytes(data)
         schemas_out = site / "schemas"
         schemas_out.mkdir(exist_ok=True)
         for schema in sorted(self.schemas_dir.glob("*.schema.json")):
