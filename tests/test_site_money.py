@@ -18,7 +18,6 @@ _CELL = re.compile(r"<(td|th)\b[^>]*>(.*?)</\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 _AMOUNT = re.compile(r"-?\d{1,3}(,\d{3})*\.\d\d")
 TOTAL_LABELS = ("合计",)
-NOT_SUMMED = ("已退回",)  # a line under the total, not part of it
 
 
 def _cells(row: str) -> list[str]:
@@ -42,10 +41,10 @@ def test_every_total_line_reconciles_with_its_rows():
     checked = 0
     for page, headings, body in _tables():
         rows = [_cells(r) for r in _ROW.findall(body)]
-        totals = [r for r in rows if r and r[0] in TOTAL_LABELS]
-        if not totals:
+        at = next((i for i, r in enumerate(rows) if r and r[0] in TOTAL_LABELS), None)
+        if at is None:
             continue
-        lines = [r for r in rows if r and r[0] not in TOTAL_LABELS + NOT_SUMMED]
+        totals, lines = [rows[at]], [r for r in rows[:at] if r]  # lines under the total (已退回, 净额) derive from it
         for column, heading in enumerate(headings):
             if "万元" not in heading and heading != "占比":
                 continue
