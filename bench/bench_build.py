@@ -38,7 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kexie-bench-"))
     try:
-        for item in ("mkdocs.yml", "site_src", "schemas"):
+        for item in ("mkdocs.yml", "site_src", "overrides", "schemas"):
             source = REPO / item
             (shutil.copytree if source.is_dir() else shutil.copy)(source, work / item)
         records = work / "records"

@@ -29,12 +29,13 @@ def demo_site() -> Path:
 
 
 def make_project(records_from: Path, name: str) -> Path:
-    """A scratch project: the repo's mkdocs.yml, site_src/ and schemas/ with a records tree."""
+    """A scratch project: the repo's mkdocs.yml, site_src/, overrides/ and schemas/ with a records tree."""
     project = _WORK / name
     if project.exists():
         shutil.rmtree(project)
     project.mkdir()
     shutil.copytree(REPO / "site_src", project / "site_src")
+    shutil.copytree(REPO / "overrides", project / "overrides")
     shutil.copytree(REPO / "schemas", project / "schemas")
     shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
     shutil.copytree(records_from, project / "records")

@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import re
+from fractions import Fraction
 from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
@@ -153,6 +154,19 @@ def project_ids(hrefs: list[str]) -> set[str]:
     return {m.group(1) for h in hrefs if (m := re.search(r"projects/([^/]+)/$", h))}
 
 
+def largest_remainder_shares(grosses: list[int]) -> list[str]:
+    """Shares of the total in tenths of a percent that add up to 100.0% exactly: each gets the
+    floor of its exact share, and the tenths left go to the biggest remainders (first row on ties)."""
+    total = sum(grosses)
+    if not total:
+        return ["0.0%"] * len(grosses)
+    exact = [Fraction(1000 * g, total) for g in grosses]
+    tenths = [int(e) for e in exact]
+    for i in sorted(range(len(grosses)), key=lambda i: (-(exact[i] - tenths[i]), i))[: 1000 - sum(tenths)]:
+        tenths[i] += 1
+    return [f"{t / 10:.1f}%" for t in tenths]
+
+
 def check_breakdowns(path: Path, year: int | None, sections: list[str]) -> int:
     """Compare every breakdown table of a funding page with the recount; returns cells checked."""
     expected = recount(year)
@@ -167,12 +181,14 @@ def check_breakdowns(path: Path, year: int | None, sections: list[str]) -> int:
         body = rows[1:]
         labels = [r[0][0] for r in body]
         assert set(labels) == set(expected[section]) | {"合计"}, (path, section, labels)
+        lines = [label for label in labels if label != "合计"]
+        shares = dict(zip(lines, largest_remainder_shares([expected[section][label]["gross"] for label in lines])))
         for row in body:
             label = row[0][0]
             want = total if label == "合计" else expected[section][label]
             gross, refund = want["gross"], want["refund"]
             got = [c[0] for c in row[1:6]]
-            share = "100%" if label == "合计" else f"{100 * gross / total['gross'] if total['gross'] else 0:.1f}%"
+            share = ("100.0%" if total["gross"] else "0.0%") if label == "合计" else shares[label]
             assert got == [str(len(want["projects"])), wan(gross), wan(refund), wan(gross - refund), share], (path, section, label)
             if label != "合计":
                 assert project_ids(row[6][1]) == want["projects"], (path, section, label)

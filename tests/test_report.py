@@ -48,3 +48,21 @@ def test_same_records_give_the_same_report_bytes(tmp_path):
         assert run_kexie("report", "--year", "2016", "--out", str(tmp_path / out)).returncode == 0
     for name in ("funding-2016.html", "funding-2016.csv", "funding-2016.xlsx"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_each_funding_year_page_offers_the_report_files_built_with_the_site(tmp_path):
+    """/funding/YYYY/ links its year's HTML, CSV and XLSX, and they are the very bytes
+    `kexie report --year YYYY` writes (issue 16, item 4); the public page names no command."""
+    site = demo_site()
+    years = sorted(int(p.name) for p in (site / "funding").iterdir() if p.is_dir() and p.name.isdigit())
+    assert years, "the demo site has no funding years"
+    for year in years:
+        page = (site / "funding" / str(year) / "index.html").read_text(encoding="utf-8")
+        assert "kexie report" not in page
+        out = tmp_path / str(year)
+        result = run_kexie("report", "--year", str(year), "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        for suffix in ("xlsx", "csv", "html"):
+            name = f"funding-{year}.{suffix}"
+            assert f'href="{name}"' in page, name
+            assert (site / "funding" / str(year) / name).read_bytes() == (out / name).read_bytes(), name

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
-from generator.common.money import wan
+from generator.common.money import shares, wan
 
 SHARED_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -26,4 +26,5 @@ def make_env(templates: Path) -> Environment:
         keep_trailing_newline=False,
     )
     env.filters["wan"] = wan
+    env.filters["shares"] = shares
     return env

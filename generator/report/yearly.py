@@ -64,29 +64,50 @@ def write_xlsx(summary: FundingSummary, path: Path) -> None:
     path.write_bytes(xlsx_bytes(_workbook_sheets(summary), datetime.datetime(summary.year, 12, 31)))
 
 
-def write_csv(summary: FundingSummary, path: Path) -> None:
-    """The same tables in one CSV, each under a `# YEAR 年…` line; 万元 with two decimals."""
+def _csv_bytes(summary: FundingSummary) -> bytes:
     rows: list[list] = []
     for name, header, table in _sheets(summary):
         rows += [[f"# {summary.year} 年{name}"], header, *table, []]
-    path.write_bytes(csv_bytes(rows, decimals=2))
+    return csv_bytes(rows, decimals=2)
 
 
-def write_report(checked, year: int, out: Path, site_url: str, last_changed=None) -> list[Path]:
-    model = build_model(checked.records, checked.schemas, last_changed or {})
+def write_csv(summary: FundingSummary, path: Path) -> None:
+    """The same tables in one CSV, each under a `# YEAR 年…` line; 万元 with two decimals."""
+    path.write_bytes(_csv_bytes(summary))
+
+
+def report_files(model, year: int, warnings, site_url: str) -> dict[str, bytes]:
+    """The year's report as {file name: bytes}: funding-YYYY.html, .csv and .xlsx.
+
+    `model` is the public model (generator.model.public.build_model), `warnings` the policy
+    warnings to list, `site_url` the site's address for the HTML's links. The same bytes for the
+    same records: `kexie report` writes them, and the site publishes them beside /funding/YYYY/.
+    Raises ReportError when the year has no funding at all.
+    """
     summary = summarize(model, year)
     if not summary.projects:
         years = funding_years(model)
         raise ReportError(f"{year} 年没有任何资助或退回记录：有资助或退回的年份是 {'、'.join(map(str, years)) or '（无）'}")
     policy = period_of_year(model, year)
-    out.mkdir(parents=True, exist_ok=True)
     env = make_env(Path(__file__).parent / "templates")
     html = env.get_template("report.html").render(
-        s=summary, m=model, base=site_url, warnings=checked.report.warnings,
+        s=summary, m=model, base=site_url, warnings=warnings,
         policy_title=(policy or {}).get("title", "（无对应政策期）"),
     )
-    paths = [out / f"funding-{year}.html", out / f"funding-{year}.csv", out / f"funding-{year}.xlsx"]
-    paths[0].write_text(html, encoding="utf-8")
-    write_csv(summary, paths[1])
-    write_xlsx(summary, paths[2])
+    return {
+        f"funding-{year}.html": html.encode("utf-8"),
+        f"funding-{year}.csv": _csv_bytes(summary),
+        f"funding-{year}.xlsx": xlsx_bytes(_workbook_sheets(summary), datetime.datetime(summary.year, 12, 31)),
+    }
+
+
+def write_report(checked, year: int, out: Path, site_url: str, last_changed=None) -> list[Path]:
+    """`kexie report`: the year's files (report_files) written into `out`; their paths."""
+    model = build_model(checked.records, checked.schemas, last_changed or {})
+    files = report_files(model, year, checked.report.warnings, site_url)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+        paths.append(out / name)
     return paths

@@ -45,6 +45,12 @@ RECORD_PAGES = {
 SHELL_SRC = "_kexie/shell.md"  # rendered once by MkDocs; every record page reuses its frame
 SHELL_TITLE = "KXSHELLTITLE"
 SHELL_CONTENT = "KXSHELLCONTENT"
+SHELL_CRUMBS = "KXSHELLCRUMBS"  # where the breadcrumbs go, above the title
+
+
+def list_title(folder: str) -> str:
+    """The title of the list page a record folder belongs to: "experts" → "专家名录"."""
+    return next(page.title for page in LIST_PAGES if page.src == f"{folder}/index.md")
 
 
 def base_for(url: str) -> str:

@@ -26,18 +26,27 @@ from generator.model.public import build_model
 from generator.model.recommend import attach_recommendations
 from generator.site.docking_files import write_docking
 from generator.site.opendata import write_open_data
-from generator.site.pages import LIST_PAGES, RECORD_PAGES, SHELL_CONTENT, SHELL_SRC, SHELL_TITLE, base_for, year_pages
-from generator.site.record_pages import Shell, ShellError, write_page
+from generator.site.pages import (
+    LIST_PAGES, RECORD_PAGES, SHELL_CONTENT, SHELL_CRUMBS, SHELL_SRC, SHELL_TITLE, base_for, list_title, year_pages,
+)
+from generator.site.record_pages import Shell, ShellError, breadcrumbs, write_page
 from generator.common.render import make_env
 from generator.search.index import build_search_index
 from generator.site.search_docs import expert_documents, page_document, record_documents
+from generator.report.yearly import report_files
 from generator.site.sitemap import write_sitemap
+from generator.site.tables import prepare_tables
 from generator.model.summaries import funding_years
 from generator.checks.pipeline import check_records
 
 
 TEMPLATES = Path(__file__).parent / "templates"
 PARALLEL_PAGES_FROM = 2000
+# data pages are wide tables: the theme's two side columns give their width to the content. Both
+# are empty there: the left one with navigation.tabs and a flat nav, the right one because the
+# table of contents is read from the Markdown, before the fragments fill the page. On a phone the
+# navigation drawer is unchanged.
+HIDE_NAVIGATION = "hide:\n  - navigation\n  - toc\n"
 _MARKER = re.compile(r"<!-- kexie:([a-z_]+)(?::([0-9A-Za-z-]+))? -->")
 
 
@@ -76,6 +85,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         if not checked.report.ok:
             raise PluginError("记录未通过校验，网站未生成：\n" + format_text(checked.report, sum(1 for _ in checked.records.all())))
         self.schemas_dir = checked.schemas.folder
+        self.warnings = checked.report.warnings
         self.model = build_model(checked.records, checked.schemas, last_changed(root))
         attach_recommendations(self.model)  # 推荐专家, 相似专家 and the docking list
         self.env = make_env(TEMPLATES)
@@ -89,9 +99,9 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             # list pages of data are left out (their text is the records', and long)
             if not page.searchable:
                 self._data_pages.add(page.src)
-            content = f"---\ntitle: {page.title}\n---\n\n# {page.title}\n\n<!-- kexie:{page.fragment} -->\n"
+            content = f"---\ntitle: {page.title}\n{HIDE_NAVIGATION}---\n\n# {page.title}\n\n<!-- kexie:{page.fragment} -->\n"
             files.append(File.generated(config, page.src, content=content))
-        shell = f"---\nsearch:\n  exclude: true\n---\n\n# {SHELL_TITLE}\n\n{SHELL_CONTENT}\n"
+        shell = f"---\ntitle: {SHELL_TITLE}\nsearch:\n  exclude: true\n{HIDE_NAVIGATION}---\n\n{SHELL_CRUMBS}\n\n# {SHELL_TITLE}\n\n{SHELL_CONTENT}\n"
         files.append(File.generated(config, SHELL_SRC, content=shell))
         self._files = files
         return files
@@ -111,7 +121,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
 
     def _fill(self, html, page):
         if "<!-- kexie:" not in html:
-            return html
+            return prepare_tables(html)
         context = {"m": self.model, "base": base_for(page.url), "links": self.links, "schemas_dir": self.schemas_dir}
 
         def fill(match):
@@ -120,7 +130,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
                 raise PluginError(f"{page.file.src_uri}: 未知的页面片段 kexie:{name}")
             return fragments.FRAGMENTS[name](self.env, context, arg)
 
-        return _MARKER.sub(fill, html)
+        return prepare_tables(_MARKER.sub(fill, html))
 
     def on_post_build(self, config):
         site = Path(config.site_dir)
@@ -140,19 +150,26 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             for record_id in getattr(self.model, attribute)
         ]
         templates = {attribute: self.env.get_template(f"{spec[1]}.html") for attribute, spec in RECORD_PAGES.items()}
+        titles = {attribute: list_title(spec[0]) for attribute, spec in RECORD_PAGES.items()}
 
         def write(job):
             attribute, record_id = job
             folder, _template, title_key, _kind = RECORD_PAGES[attribute]
             record = getattr(self.model, attribute)[record_id]
             url = f"{folder}/{record_id}/"
-            write_page(site, url, shell.render(record[title_key], url, templates[attribute].render(e=record, **context)))
+            content = prepare_tables(templates[attribute].render(e=record, **context))
+            crumbs = breadcrumbs(titles[attribute], record[title_key], attribute == "experts")
+            write_page(site, url, shell.render(record[title_key], url, content, crumbs))
             return url, record["changed"]
 
         # rendering and writing tens of thousands of pages is the longest step: two processes
         sitemap += fork_map(write, jobs, PARALLEL_PAGES_FROM)
         write_open_data(self.model, site / "api")
         write_docking(self.model, site / "needs", config.site_url or "")
+        for year in funding_years(self.model):
+            # the year's report files beside its page, the very bytes `kexie report` writes
+            for name, data in report_files(self.model, year, self.warnings, config.site_url or "").items():
+                (site / "funding" / str(year) / name).write_bytes(data)
         schemas_out = site / "schemas"
         schemas_out.mkdir(exist_ok=True)
         for schema in sorted(self.schemas_dir.glob("*.schema.json")):

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.site.pages import SHELL_CONTENT, SHELL_TITLE
+from generator.site.pages import SHELL_CONTENT, SHELL_CRUMBS, SHELL_TITLE
 
 
 _INDENT = re.compile(r"[ \t]*\n\s*")
@@ -33,7 +33,7 @@ class Shell:
     @classmethod
     def parse(cls, text: str, shell_url: str) -> "Shell":
         marker = f"<p>{SHELL_CONTENT}</p>"
-        if text.count(marker) != 1:
+        if text.count(marker) != 1 or text.count(f"<p>{SHELL_CRUMBS}</p>") != 1:
             raise ShellError("页面框架中找不到唯一的内容占位符：主题模板可能被改动")
         # the theme's indentation is a fifth of every record page: tens of MB at scale. Runs of
         # whitespace with a line break become one line break (the frame has no <pre>; its inline
@@ -48,11 +48,27 @@ class Shell:
                 return cls(pieces, index, before, after)
         raise ShellError("页面框架无法解析")  # pragma: no cover - guarded by the count above
 
-    def render(self, title: str, url: str, content: str) -> str:
+    def render(self, title: str, url: str, content: str, crumbs: str = "") -> str:
+        """The page for record `title` at `url` (e.g. "experts/zhang-wei/"); `content` and
+        `crumbs` are HTML (already escaped), the title is escaped here."""
         safe_title = html.escape(title, quote=True)
         parts = list(self.pieces)
         parts[self.content_at] = self.before + content + self.after
-        return safe_title.join(parts).replace("KXSHELLURL/", url)
+        page = safe_title.join(parts).replace("KXSHELLURL/", url)
+        return page.replace(f"<p>{SHELL_CRUMBS}</p>", crumbs, 1)
+
+
+def breadcrumbs(list_title: str, title: str, back_to_search: bool) -> str:
+    """首页 › 专家名录 › 张伟 for a record page two folders deep; on expert pages also a
+    "返回搜索结果" link that wayfinding.js shows when the reader came from a directory search."""
+    back = '<a class="kx-crumbs__back" href="../" data-kx-back hidden>返回搜索结果</a>' if back_to_search else ""
+    return (
+        '<nav class="kx-crumbs" aria-label="当前位置"><ol>'
+        '<li><a href="../../">首页</a></li>'
+        f'<li><a href="../">{html.escape(list_title)}</a></li>'
+        f'<li aria-current="page">{html.escape(title)}</li>'
+        f"</ol>{back}</nav>"
+    )
 
 
 def write_page(site_dir: Path, url: str, text: str) -> None:
