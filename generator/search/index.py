@@ -217,8 +217,11 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
     }
     for b in range(0, n_docs, card_block):
         files[f"c/{b // card_block}.json"] = cards[b : b + card_block]
+    text_bytes = 0
     for doc, text in enumerate(texts):
-        files[f"t/{doc}.json"] = text
+        files[f"t/{doc}.json"] = data = _dump(text)  # written as they are
+        text_bytes += len(data)
+    files["manifest.json"]["textMean"] = math.ceil(text_bytes / max(1, n_docs))  # for the reading plan
     for letter, items in pinyin_shards.items():
         files[f"p/{letter}.json"] = {"d": encode_docs(d for d, _ in items), "s": [s for _, s in items]}
     for k, m in enumerate(shard_maps):
@@ -234,7 +237,7 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
     total, crc = 0, 0
     for rel in sorted(files):
         if rel != "manifest.json":
-            data = _dump(files[rel])
+            data = files[rel] if isinstance(files[rel], bytes) else _dump(files[rel])
             (out_dir / rel).write_bytes(data)
             total += len(data)
             crc = zlib.crc32(data, zlib.crc32(rel.encode(), crc))

@@ -3,9 +3,11 @@
 A query is cut into segments that must all match (parse_query). Its cost is bounded (the plan):
 round 1 reads one shard per segment, round 2 up to MAX_SHARDS in all; keys that sit in their own
 x/ file (the commonest ones) are read last, smallest first, while the bytes used stay within
-BUDGET; pinyin letter files at most MAX_PINYIN. After each round: if every key is read the answer is exact; if at most VERIFY docs
-remain possible, their t/ files are read and each is checked directly (still exact); after round 2
-with more candidates left the answer is "partial" (a superset, said so on the page).
+BUDGET (in round 1 only small ones: round 2 may find a rarer key); pinyin letter files at most
+MAX_PINYIN. After each round: if every key is read the answer is exact; if few docs remain
+possible (VERIFY, or up to VERIFY_MAX while their t/ files fit in TOTAL), their t/ files are read
+and each is checked directly (still exact); after round 2 with more candidates left the answer is
+"partial" (a superset, said so on the page).
 Scores (lower first, summed over segments, then doc order):
   text (≥ 2 Han)    the first position of the string in the doc's folded text (name first, bio last)
   char (1 Han)      its position in the name; else 1000 + its first position elsewhere (mark "other")
@@ -31,10 +33,13 @@ from generator.search.segments import (  # noqa: F401  (parse_query and covering
 )
 from generator.search.text import CARD_FIELDS, PAGE_SIZE, decode_docs, decode_postings, normalize, shard_of
 
-MAX_SHARDS = 5
+MAX_SHARDS = 6
+ROUND1_BIG = 65_536  # round 1 reads an own file only up to this size (round 2 may find a smaller key)
 BUDGET = 260_000  # bytes of shards and own files one query may use before it checks candidates instead
+TOTAL = 290_000  # with the t/ files of the candidates it checks
 MAX_PINYIN = 2
-VERIFY = 25
+VERIFY = 25  # candidates always checked
+VERIFY_MAX = 200  # candidates checked when their t/ files (manifest textMean each) fit in TOTAL
 
 
 class IndexReader:
@@ -64,7 +69,7 @@ class IndexReader:
         return f"i/{shard_of(key, self.manifest['shards'])}.json"
 
     # --- the plan: which files a query reads
-    def _load(self, segments, loaded: dict, budget: int, counts: dict) -> None:
+    def _load(self, segments, loaded: dict, budget: int, counts: dict, big_limit: int) -> None:
         """Read shards for keys in round-robin order of the segments until `budget` shards are read;
         then own files of large keys (segments with nothing read yet first); record key → postings."""
         keys = [segment_keys(s) for s in segments]
@@ -90,10 +95,15 @@ class IndexReader:
                 big.append((next(have[i] for i, ks in enumerate(keys) if k in ks), int(size), k, n))
         big.sort()  # segments with nothing read yet first, then the smallest (the rarest) key
         for _, size, k, n in big:
-            used = sum(self.sizes.get(name, 0) for name in shards) + counts.get("big", 0)
-            if used + size <= BUDGET:
+            if size <= big_limit and self._used(counts) + size <= BUDGET:
                 counts["big"] = counts.get("big", 0) + size
                 loaded[k] = decode_postings(self.get(f"x/{n}.json")["p"])
+
+    def _used(self, counts) -> int:
+        return sum(self.sizes.get(name, 0) for name in counts.get("shards", [])) + counts.get("big", 0)
+
+    def _checkable(self, n: int, counts) -> bool:
+        return n <= VERIFY or n <= VERIFY_MAX and n * self.manifest["textMean"] <= TOTAL - self._used(counts)
 
     def pinyin(self, letter: str):
         if letter not in self.manifest["pinyin"]:
@@ -131,13 +141,13 @@ class IndexReader:
             if letter and letter not in pinyin and len(pinyin) < MAX_PINYIN:
                 pinyin[letter] = self.pinyin(letter)
         partial = False
-        for budget in (min(len(segments), MAX_SHARDS), MAX_SHARDS):
-            self._load(segments, loaded, budget, counts)
+        for budget, big_limit in ((min(len(segments), MAX_SHARDS), ROUND1_BIG), (MAX_SHARDS, BUDGET)):
+            self._load(segments, loaded, budget, counts, big_limit)
             scores, exact = self._combine(segments, loaded, pinyin, scope)
-            if exact or scores is not None and len(scores) <= VERIFY:
+            if exact or scores is not None and self._checkable(len(scores), counts):
                 break
         if not exact:
-            if scores is not None and len(scores) <= VERIFY:
+            if scores is not None and self._checkable(len(scores), counts):
                 scores = self._verify(segments, sorted(scores))
             else:
                 partial = True

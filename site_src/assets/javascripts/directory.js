@@ -305,7 +305,7 @@
     var lastMark = "";
     res.cards.forEach(function (card, i) {
       var mark = res.marks[i] || "";
-      if (mark && mark !== lastMark && res.total) {
+      if (mark && mark !== lastMark && res.total && self.state.sort === "relevance") {
         var text = mark === "prefix" ? "以下为拼音前缀匹配（拼音以所输字母开头，不完全相同）" : "以下专家的姓名不含该字，匹配在其他字段";
         items.appendChild(el("li", "kx-dir__divider", text));
       }

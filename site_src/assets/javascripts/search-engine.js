@@ -20,7 +20,8 @@
   var ACCENTED = /[\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]/;
   var MARKS = /[\u0300-\u036f]/g;
   var GROUPS = ["discipline", "industry", "society", "district", "honour"];
-  var MAX_SHARDS = 5, BUDGET = 260000, MAX_PINYIN = 2, VERIFY = 25, OTHER = 1000, WORDS = 10;
+  var MAX_SHARDS = 6, ROUND1_BIG = 65536, BUDGET = 260000, TOTAL = 290000, MAX_PINYIN = 2, VERIFY = 25,
+    VERIFY_MAX = 200, OTHER = 1000, WORDS = 10;
   var CARD_FIELDS = ["id", "url", "name", "title", "affiliation", "honours", "disciplines", "kind"];
 
   var DEC = new Int8Array(128).fill(-1);
@@ -274,7 +275,7 @@
   };
 
   // the plan (query.py _load): shards round-robin over the segments' keys up to budget, then own files
-  Index.prototype.loadKeys = async function (segments, loaded, budget, counts) {
+  Index.prototype.loadKeys = async function (segments, loaded, budget, counts, bigLimit) {
     var self = this;
     var keys = segments.map(segmentKeys);
     var most = Math.max.apply(null, keys.map(function (ks) { return ks.length; }).concat([0]));
@@ -306,13 +307,21 @@
     // segments with nothing read yet first, then the smallest (the rarest) key
     big.sort(function (x, y) { return x[0] - y[0] || x[1] - y[1] || (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : 0); });
     for (var b = 0; b < big.length; b++) {
-      var used = counts.big;
-      shards.forEach(function (name) { used += self.size(name); });
-      if (used + big[b][1] > BUDGET) continue;
+      if (big[b][1] > bigLimit || this.used(counts) + big[b][1] > BUDGET) continue;
       counts.big += big[b][1];
       var file = await this.get("x/" + big[b][3] + ".json");
       loaded.set(big[b][2], decodePostings(file.p));
     }
+  };
+
+  Index.prototype.used = function (counts) {
+    var self = this, used = counts.big;
+    counts.shards.forEach(function (name) { used += self.size(name); });
+    return used;
+  };
+
+  Index.prototype.checkable = function (n, counts) {
+    return n <= VERIFY || (n <= VERIFY_MAX && n * this.manifest.textMean <= TOTAL - this.used(counts));
   };
 
   Index.prototype.size = function (rel) {
@@ -414,16 +423,16 @@
       var letter = seg.kind === "latin" && isLetter(seg.key.charAt(0)) ? seg.key.charAt(0) : "";
       if (letter && !pinyin.has(letter) && pinyin.size < MAX_PINYIN) pinyin.set(letter, await this.pinyin(letter));
     }
-    var budgets = [Math.min(segments.length, MAX_SHARDS), MAX_SHARDS];
+    var rounds = [[Math.min(segments.length, MAX_SHARDS), ROUND1_BIG], [MAX_SHARDS, BUDGET]];
     var r;
-    for (var b = 0; b < budgets.length; b++) {
-      await this.loadKeys(segments, loaded, budgets[b], counts);
+    for (var b = 0; b < rounds.length; b++) {
+      await this.loadKeys(segments, loaded, rounds[b][0], counts, rounds[b][1]);
       r = combine(segments, loaded, pinyin, scope);
-      if (r[1] || (r[0] !== null && r[0].size <= VERIFY)) break;
+      if (r[1] || (r[0] !== null && this.checkable(r[0].size, counts))) break;
     }
     var scores = r[0], partial = false;
     if (!r[1]) {
-      if (scores !== null && scores.size <= VERIFY) {
+      if (scores !== null && this.checkable(scores.size, counts)) {
         scores = await this.verifyDocs(segments, Array.from(scores.keys()).sort(function (x, y) { return x - y; }));
       } else {
         partial = true;
