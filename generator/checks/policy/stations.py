@@ -24,6 +24,7 @@ Missing or schema-invalid workstations and societies are skipped (integrity repo
 from __future__ import annotations
 
 from generator.checks.policy.context import PolicyContext
+from generator.common.quoting import quote
 
 
 def _station(context: PolicyContext, project):
@@ -82,7 +83,7 @@ def check_base_location(context: PolicyContext, rule_id: str):
         name = context.label("programme", project.data["programme"])
         yield context.problem(
             period, rule_id, project, ("workstation",),
-            f"{name}须落地{allowed}，`{station.id}` 的依托单位“{station.data['host']['name']}”却是"
+            f"{name}须落地{allowed}，`{station.id}` 的依托单位{quote(station.data['host']['name'])}却是"
             f"{context.label('host-type', host_type)}：请核对 records/workstations/{station.id}.yaml 的 host.type，"
             "或本项目的类别",
             article=terms.get("host_article"),
@@ -105,16 +106,16 @@ def check_agreement_parties(context: PolicyContext, rule_id: str):
         host = station.data["host"]["name"]
         missing = []
         if society is not None and society.data["name"] not in parties:
-            missing.append(("society", f"牵头学会“{society.data['name']}”"))
+            missing.append(("society", f"牵头学会{quote(society.data['name'])}"))
         if not any(party.startswith(host) for party in parties):
-            missing.append(("host", f"服务对象（依托单位）“{host}”"))
+            missing.append(("host", f"服务对象（依托单位）{quote(host)}"))
         for key, who in missing:
             if (station.id, key) in reported:
                 continue
             reported.add((station.id, key))
             yield context.problem(
                 period, rule_id, station, ("agreement", "parties"),
-                f"合作协议的签约各方（{'、'.join(parties)}）中没有{who}：协议须由建站学会与服务对象签订；"
+                f"合作协议的签约各方（{'、'.join(quote(p) for p in parties[:5])}{'等' if len(parties) > 5 else ''}）中没有{who}：协议须由建站学会与服务对象签订；"
                 f"请按协议原件补全 parties（学会写全称，依托单位写其名称或以其名称开头的机构名）",
                 article=eligibility.get("agreement_article"),
             )
