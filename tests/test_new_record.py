@@ -184,7 +184,7 @@ def test_new_usage_errors_through_the_real_command(tree):
     for args in (["new", "expert"], ["new", "person", "wang-fang"], ["new", "expert", "Wang"]):
         run = run_kexie(*args, cwd=tree)
         assert run.exit_code == 2, args
-        assert "Usage: kexie new" in run.stderr and "Traceback" not in run.stderr
+        assert "用法: kexie new" in run.stderr and "Traceback" not in run.stderr
         assert not (tree / "records/experts/Wang.yaml").exists()
 
 

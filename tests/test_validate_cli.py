@@ -393,7 +393,7 @@ def test_usage_errors_exit_2(args, tree):
     run = run_kexie(*args, cwd=tree)
     assert run.exit_code == 2
     assert run.stdout == ""
-    assert "Usage: kexie" in run.stderr and "Traceback" not in run.stderr
+    assert "用法: kexie" in run.stderr and "Traceback" not in run.stderr
 
 
 def test_missing_records_dir_exits_2(tmp_path):

@@ -102,8 +102,8 @@ def check_ownership(base, head, author, repo):
 
 
 @click.command("diff")
-@click.argument("base")
-@click.argument("head", default="HEAD")
+@click.argument("base", metavar="基准版本")
+@click.argument("head", default="HEAD", metavar="[改动后版本]")
 @click.option("--repo", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."), show_default=True, help="git 仓库目录")
 @click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), help="结构定义目录（默认仓库中的 schemas/）")
 @click.option("--validation", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="附上 `kexie validate --format json` 的结果（按文件分组）")

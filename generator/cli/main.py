@@ -7,13 +7,16 @@ from pathlib import Path
 
 import click
 
+from generator.cli import zh
 from generator.records.reporters import REPORTERS
+
+zh.install()  # before the commands below are declared: click words some defaults ("file") then
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="kexie")
+@click.version_option(package_name="kexie", message="%(prog)s 版本 %(version)s")
 def cli():
     """杭州市科协专家团队网络服务平台：校验记录、生成网站、出具年度报表。"""
 
@@ -36,7 +39,7 @@ def _selected(path: str, selection: list[Path]) -> bool:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[文件或目录]...")
 @click.option("--records", type=click.Path(file_okay=False, path_type=Path), help="记录目录（默认 records/）")
 @click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="输出格式")
 def validate(paths, records, fmt):
@@ -55,12 +58,23 @@ def validate(paths, records, fmt):
     sys.exit(EXIT_OK if report.ok else EXIT_INVALID)
 
 
-@cli.command("new")
-@click.argument("record_type")
-@click.argument("record_id")
-@click.option("--records", type=click.Path(file_okay=False, path_type=Path), default=Path("records"), show_default=True)
+def _types_help() -> str:
+    from generator.records.recordset import FOLDERS, TYPE_ZH
+
+    return "\n".join(f"  {t:<12}{TYPE_ZH[t]}（写入 records/{FOLDERS[t]}/）" for t in FOLDERS)
+
+
+@cli.command("new", help=f"""按模板新建一条记录，例如：kexie new expert zhang-wei
+
+\b
+类型（第一个参数）：
+{_types_help()}
+
+编号（第二个参数）只能用小写字母、数字和连字符，也是文件名。""")
+@click.argument("record_type", metavar="类型")
+@click.argument("record_id", metavar="编号")
+@click.option("--records", type=click.Path(file_okay=False, path_type=Path), default=Path("records"), show_default=True, help="记录目录")
 def new(record_type, record_id, records):
-    """按模板新建一条记录，例如：kexie new expert zhang-wei"""
     from generator.contrib.new_record import NewRecordError, write_new_record
 
     try:
@@ -73,13 +87,14 @@ def new(record_type, record_id, records):
 @cli.command()
 @click.option("--records", type=click.Path(file_okay=False, exists=True, path_type=Path), help="记录目录（默认 records/）")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="输出目录（空目录、新目录或以前生成的网站）")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=Path("mkdocs.yml"), show_default=True)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=Path("mkdocs.yml"), show_default=True, help="网站配置文件")
 def build(records, out, config_file):
     """校验记录并生成网站（原子操作：失败时保留旧网站）。"""
     from generator.site.build import BuildError, OutRefused, build_site
 
+    warnings: list = []
     try:
-        target = build_site(config_file, out, records)
+        target = build_site(config_file, out, records, warnings)
     except OutRefused as exc:
         click.echo(f"错误: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -90,32 +105,41 @@ def build(records, out, config_file):
         click.echo("网站未生成。", err=True)
         sys.exit(EXIT_INVALID)
     click.echo(f"网站已生成：{target}")
+    if warnings:
+        click.echo(f"记录有 {len(warnings)} 个警告（不影响生成网站）：运行 kexie validate 查看。")
+    else:
+        click.echo("记录没有警告。")
 
 
 @cli.command()
 @click.option("--records", type=click.Path(file_okay=False, exists=True, path_type=Path), help="记录目录（默认 records/）")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=Path("mkdocs.yml"), show_default=True)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=Path("mkdocs.yml"), show_default=True, help="网站配置文件")
 @click.option("--address", "-a", default="127.0.0.1:8000", show_default=True, help="监听地址")
 def serve(records, config_file, address):
     """本地预览网站；修改记录后自动重新生成并刷新浏览器。"""
-    from generator.site.build import serve_site
+    from generator.site.build import BuildError, serve_site
 
     click.echo(f"预览地址：http://{address}/  （Ctrl+C 退出）")
-    serve_site(config_file, address, records)
+    try:
+        serve_site(config_file, address, records)
+    except BuildError as exc:
+        if str(exc):
+            click.echo(str(exc), err=True)
+        click.echo("预览未启动：请按上面的提示修改记录后重新运行 kexie serve。", err=True)
+        sys.exit(EXIT_INVALID)
 
 
 @cli.command()
 @click.option("--year", type=int, required=True, help="年度，例如 2016")
-@click.option("--records", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("records"), show_default=True)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"), show_default=True)
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"), show_default=True)
+@click.option("--records", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("records"), show_default=True, help="记录目录")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"), show_default=True, help="输出目录")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"), show_default=True, help="网站配置文件（读取网址）")
 def report(year, records, out, config_file):
     """生成年度资助经费汇总报表（HTML、CSV、XLSX），数字与网站完全一致。"""
     import yaml
 
     from generator.records.reporters import format_text
     from generator.report.yearly import ReportError, write_report
-    from generator.model.history import last_changed
     from generator.checks.pipeline import check_records
 
     checked = check_records(records)
@@ -130,7 +154,7 @@ def report(year, records, out, config_file):
         except yaml.YAMLError:
             site_url = ""
     try:
-        paths = write_report(checked, year, out, site_url, last_changed(records))
+        paths = write_report(checked, year, out, site_url)
     except ReportError as exc:
         raise click.UsageError(str(exc)) from None
     for path in paths:
@@ -140,6 +164,7 @@ def report(year, records, out, config_file):
 from generator.cli.contrib import register  # noqa: E402 - codeowners, check-ownership, diff, need-from-issue
 
 register(cli)
+zh.localize(cli)
 
 
 def main():

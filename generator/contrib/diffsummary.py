@@ -8,12 +8,13 @@ escaped so it cannot add links, mentions, HTML or headings to the comment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from generator.contrib.ownership import Change, Git, load_data
 from generator.records.recordset import RECORD_TYPES, TYPE_ZH
-from generator.contrib.prcomment import is_long, is_money, code, md_text, money, show, signed_money
+from generator.contrib.prcomment import MARKDOWN, code, md_text
+from generator.records.recorddiff import record_notes
 from generator.records.schemas import SchemaSet
 
 MEASURE = {"expert": "名", "need": "条", "proposal": "条", "staff": "份"}  # default 个
@@ -21,138 +22,6 @@ TYPE_ORDER = ["society", "expert", "workstation", "project", "need", "proposal",
 NAME_FIELD = {"expert": "name", "society": "name", "workstation": "name"}  # default title
 ACTIONS = ("新增", "修改", "删除")
 MAX_ITEMS = 200
-
-
-# ---------------------------------------------------------------- record diff
-
-
-@dataclass
-class RecordDiff:
-    schemas: SchemaSet
-    type: str
-    notes: list[str] = field(default_factory=list)
-    start: int = 0  # path steps before this are named by the caller (a list item's key)
-
-    def field(self, path) -> dict:
-        try:
-            return self.schemas.field_schema(self.type, path)
-        except (KeyError, TypeError, IndexError):
-            return {}
-
-    def label(self, path, shown=()) -> str:
-        """Titles of the last two named steps of path, joined: 提出单位·单位名称."""
-        names = []
-        for i, part in enumerate(path):
-            if isinstance(part, int) or i < self.start:
-                continue
-            names.append(self.field(path[: i + 1]).get("title") or part)
-        return "·".join(md_text(n) for n in names[-2:])
-
-    def walk(self, old, new, path=(), shown=()):
-        if old == new:
-            return
-        schema = self.field(path)
-        if old is None and isinstance(new, (dict, list)):
-            old = type(new)()
-        elif new is None and isinstance(old, (dict, list)):
-            new = type(old)()
-        if isinstance(old, dict) and isinstance(new, dict):
-            order = list(schema.get("properties", {}))
-            keys = [k for k in order if k in old or k in new] + sorted(
-                (set(old) | set(new)) - set(order), key=str
-            )
-            for key in keys:
-                self.walk(old.get(key), new.get(key), path + (key,), shown + (key,))
-            return
-        if isinstance(old, list) and isinstance(new, list):
-            self.walk_list(old, new, path, shown, schema)
-            return
-        label = self.label(path, shown)
-        if old is None:
-            if is_long(new, schema):
-                self.notes.append(f"新增{label}")
-            else:
-                self.notes.append(f"新增{label}：{show(new, schema, path)}")
-        elif new is None:
-            self.notes.append(f"删除{label}" + ("" if is_long(old, schema) else f"（原为 {show(old, schema, path)}）"))
-        elif is_long(old, schema) or is_long(new, schema):
-            self.notes.append(f"修改{label}")
-        elif is_money(schema, path) and isinstance(old, int) and isinstance(new, int):
-            self.notes.append(f"{label} {signed_money(new - old)}（{money(old)} → {money(new)}）")
-        else:
-            self.notes.append(f"{label}：{show(old, schema, path)} → {show(new, schema, path)}")
-
-    def walk_list(self, old: list, new: list, path, shown, schema):
-        label = self.label(path, shown)
-        if self.type == "project" and path == ("funding",):
-            return self.funding(old, new)
-        scalar = all(not isinstance(v, (dict, list)) for v in old + new)
-        item_schema = self.field(path + (0,))
-        if scalar:
-            added = [v for v in new if v not in old]
-            removed = [v for v in old if v not in new]
-            parts = []
-            if added:
-                parts.append("增加 " + "、".join(show(v, item_schema) for v in added[:10]) + ("等" if len(added) > 10 else ""))
-            if removed:
-                parts.append("移除 " + "、".join(show(v, item_schema) for v in removed[:10]) + ("等" if len(removed) > 10 else ""))
-            if not parts:
-                parts.append("调整了顺序")
-            self.notes.append(f"{label}" + "，".join(parts))
-            return
-        key = _list_key(old, new)
-        if key is None:
-            self.notes.append(f"修改{label}")
-            return
-        before = {item[key]: item for item in old}
-        after = {item[key]: item for item in new}
-        for k in [k for k in after if k not in before]:
-            self.notes.append(f"{label}新增{_key_text(key, k)}")
-        for k in [k for k in before if k not in after]:
-            self.notes.append(f"{label}删除{_key_text(key, k)}")
-        for k in [k for k in after if k in before]:
-            sub = RecordDiff(self.schemas, self.type, start=len(path) + 1)
-            sub.walk(before[k], after[k], path + (0,), ())
-            for note in sub.notes:
-                self.notes.append(f"{label}（{_key_text(key, k)}）{note}")
-
-    def funding(self, old: list, new: list):
-        def by_year(items):
-            result = {}
-            for item in items:
-                if isinstance(item, dict) and isinstance(item.get("year"), int):
-                    amount = item.get("amount")
-                    result[item["year"]] = result.get(item["year"], 0) + (amount if isinstance(amount, int) else 0)
-            return result
-
-        before, after = by_year(old), by_year(new)
-        for year in sorted(set(before) | set(after)):
-            a, b = before.get(year), after.get(year)
-            if a == b:
-                continue
-            if a is None:
-                self.notes.append(f"新增 {year} 年经费 {money(b)}")
-            elif b is None:
-                self.notes.append(f"删除 {year} 年经费（原为 {money(a)}）")
-            else:
-                self.notes.append(f"{year} 年经费 {signed_money(b - a)}（{money(a)} → {money(b)}）")
-
-
-def _list_key(old: list, new: list):
-    items = old + new
-    if not items or not all(isinstance(i, dict) for i in items):
-        return None
-    for key in ("year", "expert", "society", "programme", "kind", "date"):
-        if all(isinstance(i.get(key), (str, int)) and not isinstance(i.get(key), bool) for i in items):
-            if len({i[key] for i in old}) == len(old) and len({i[key] for i in new}) == len(new):
-                return key
-    return None
-
-
-def _key_text(key: str, value) -> str:
-    if key == "year":
-        return f"{value} 年"
-    return md_text(value)
 
 
 # ---------------------------------------------------------------- whole revisions
@@ -258,12 +127,7 @@ def _describe(change: Change, before: dict, after: dict, schemas: SchemaSet) -> 
     if old is None:
         notes.append("原文件无法读取，现已修正")
     elif old_type == new_type:
-        diff = RecordDiff(schemas, rtype)
-        try:
-            diff.walk(old, new)
-        except Exception:  # noqa: BLE001 - a summary must never crash the PR comment
-            diff.notes = ["内容有修改"]
-        notes += diff.notes
+        notes += record_notes(schemas, rtype, old, new, MARKDOWN)
     if not notes:
         notes.append("仅调整了格式或注释")
     shown = notes[:12] + ([f"等 {len(notes)} 处"] if len(notes) > 12 else [])

@@ -8,8 +8,9 @@ import json
 import re
 
 from generator.common.quoting import escape
+from generator.records import recorddiff
 
-MAX_VALUE = 40
+MAX_VALUE = recorddiff.MAX_VALUE
 MAX_COMMENT = 60000  # GitHub refuses comments over 65536 characters
 
 
@@ -51,45 +52,18 @@ def code(value) -> str:
     return f"`{text}`" if text else "``"
 
 
-# ---------------------------------------------------------------- values
+# ---------------------------------------------------------------- values (generator/records/recorddiff.py)
+
+
+MARKDOWN = recorddiff.Style(md_text, code)
 
 
 def money(yuan) -> str:
-    if not isinstance(yuan, int) or isinstance(yuan, bool):
-        return md_text(yuan)
-    if yuan and yuan % 100 == 0 and abs(yuan) >= 10000:
-        wan = f"{yuan / 10000:.2f}".rstrip("0").rstrip(".")
-        return f"{wan} 万元"
-    return f"{yuan:,} 元"
-
-
-def signed_money(delta: int) -> str:
-    return ("+" if delta > 0 else "-") + money(abs(delta))
-
-
-def is_money(schema: dict, path) -> bool:
-    return "（元）" in schema.get("title", "") or (path and path[-1] in ("amount", "refund"))
+    return recorddiff.money(yuan, MARKDOWN)
 
 
 def show(value, schema: dict, path=()) -> str:
-    if value is None:
-        return "（空）"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int) and is_money(schema, path):
-        return money(value)
-    labels = schema.get("x-labels", {})
-    if isinstance(value, (str, int)) and str(value) in labels:
-        return md_text(f"{value}（{labels[str(value)]}）" if str(value).isdigit() else labels[str(value)])
-    if isinstance(value, list):
-        return "、".join(show(v, schema.get("items", {})) for v in value) or "（空）"
-    if isinstance(value, dict):
-        return "（一组字段）"
-    return md_text(value)
-
-
-def is_long(value, schema) -> bool:
-    return isinstance(value, str) and (len(value) > MAX_VALUE or "\n" in value or schema.get("maxLength", 0) > 200)
+    return recorddiff.show(value, schema, path, MARKDOWN)
 
 
 # ---------------------------------------------------------------- the comment's sections

@@ -13,6 +13,8 @@ from urllib.parse import unquote, urlsplit
 import nh3
 from markdown_it import MarkdownIt
 
+from generator.common.cjk import join_cjk_lines, join_cjk_text
+
 _TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "br", "blockquote", "code"}
 _ATTRIBUTES = {"a": {"href"}}
 _SCHEMES = {"http", "https", "mailto"}
@@ -82,7 +84,7 @@ def render_both(text: str) -> tuple[str, str]:
     if not _SYNTAX.search(text):
         paragraphs = [p.strip() for p in _BLANK.split(text.strip()) if p.strip()]
         html = "\n".join("<p>" + "\n".join(line.strip() for line in p.split("\n")) + "</p>" for p in paragraphs)
-        return _clean(html), re.sub(r"\s+", " ", text).strip()
+        return _clean(html), re.sub(r"\s+", " ", join_cjk_text(text)).strip()
     return _render_parsed(text)
 
 
@@ -92,7 +94,8 @@ def _render_parsed(text: str) -> tuple[str, str]:
 
 
 def _clean(html: str) -> str:
-    return nh3.clean(
+    """Allow-listed HTML; soft line breaks inside Chinese sentences removed (they render as spaces)."""
+    return join_cjk_lines(nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
@@ -100,7 +103,7 @@ def _clean(html: str) -> str:
         attribute_filter=_filter_attribute,
         link_rel="nofollow noopener",
         strip_comments=True,
-    ).strip()
+    ).strip())
 
 
 def _filter_attribute(tag: str, attribute: str, value: str):
@@ -120,6 +123,6 @@ def _words(tokens) -> str:
                 if child.type in ("text", "code_inline"):
                     words.append(child.content)
                 elif child.type in ("softbreak", "hardbreak"):
-                    words.append(" ")
+                    words.append("\n")
             words.append(" ")
-    return re.sub(r"\s+", " ", "".join(words)).strip()
+    return re.sub(r"\s+", " ", join_cjk_text("".join(words))).strip()

@@ -15,6 +15,7 @@ from pypinyin import Style, lazy_pinyin
 from generator.records.recordset import FOLDERS, RecordSet
 from generator.records.schemas import SchemaSet
 from generator.model.bio import render_both, render_markdown
+from generator.model.history import History
 
 
 @dataclass
@@ -29,6 +30,8 @@ class SiteModel:
     # open needs with their top recommendations, filled by model.recommend (对接清单)
     docking: list[dict] = field(default_factory=list)
     labels: SchemaSet | None = None
+    history: History | None = None  # what changed in records/, from git (model/history.py)
+    contact: dict = field(default_factory=dict)  # 学会部's public e-mail and phone (records/staff/)
 
 
 def derive_pinyin(name: str) -> str:
@@ -43,10 +46,10 @@ def derive_pinyin(name: str) -> str:
 class _Builder:
     """Builds the SiteModel one record at a time; each type's method also links it both ways."""
 
-    def __init__(self, records: RecordSet, schemas: SchemaSet, last_changed: dict[str, str]):
+    def __init__(self, records: RecordSet, schemas: SchemaSet, history: History):
         self.records = records
         self.label = schemas.label
-        self.last_changed = last_changed
+        self.history = history
         self.published = records.published_experts()
         self.model = SiteModel(labels=schemas)
 
@@ -59,7 +62,7 @@ class _Builder:
         return {
             "path": record.path,
             "source": f"records/{FOLDERS[record.type]}/{record.id}.yaml",
-            "changed": self.last_changed.get(record.path, ""),
+            "changed": self.history.last_changed(record.type, record.id),
         }
 
     def add_society(self, record) -> None:
@@ -241,8 +244,11 @@ class _Builder:
                 self.model.societies[sid]["proposals"].append(record.id)
 
 
-def build_model(records: RecordSet, schemas: SchemaSet, last_changed: dict[str, str]) -> SiteModel:
-    builder = _Builder(records, schemas, last_changed)
+def build_model(records: RecordSet, schemas: SchemaSet, history: History | None = None) -> SiteModel:
+    """The public model. `history` (generator/model/history.py) gives each record's "changed" date
+    and the model's `history`; without it (the yearly report) dates are empty."""
+    history = history if isinstance(history, History) else History(False)
+    builder = _Builder(records, schemas, history)
     # societies first: every other type links back to them
     for record in records.valid("society"):
         builder.add_society(record)
@@ -257,8 +263,12 @@ def build_model(records: RecordSet, schemas: SchemaSet, last_changed: dict[str, 
         for record in records.valid(record_type):
             add(record)
     model = builder.model
+    model.history = history
     for record in records.valid("policy"):
         model.policies[record.id] = record.data
+    for record in sorted(records.valid("staff"), key=lambda r: r.id):
+        if record.data.get("contact") and not model.contact:
+            model.contact = dict(record.data["contact"])
     for society in model.societies.values():
         years = sorted(set(society["funding"]) | set(society["refunds"]))
         # gross, refunds (in the year of the decision) and net per year, in yuan

@@ -13,6 +13,7 @@ from generator.common.tabular import Sheet, csv_bytes, xlsx_bytes
 from generator.model.public import build_model
 from generator.common.render import make_env
 from generator.model.summaries import FundingSummary, funding_years, period_of_year, summarize
+from generator.report.warnings import book_title, year_warnings
 
 WAN_FORMAT = '#,##0.00" 万元"'
 
@@ -76,11 +77,12 @@ def write_csv(summary: FundingSummary, path: Path) -> None:
     path.write_bytes(_csv_bytes(summary))
 
 
-def report_files(model, year: int, warnings, site_url: str) -> dict[str, bytes]:
+def report_files(model, year: int, warnings, site_url: str, records=None) -> dict[str, bytes]:
     """The year's report as {file name: bytes}: funding-YYYY.html, .csv and .xlsx.
 
     `model` is the public model (generator.model.public.build_model), `warnings` the policy
-    warnings to list, `site_url` the site's address for the HTML's links. The same bytes for the
+    warnings (only the year's are listed: report/warnings.py, which reads `records`, the RecordSet,
+    to find the year a warning's field belongs to), `site_url` the site's address for the HTML's links. The same bytes for the
     same records: `kexie report` writes them, and the site publishes them beside /funding/YYYY/.
     Raises ReportError when the year has no funding at all.
     """
@@ -91,8 +93,8 @@ def report_files(model, year: int, warnings, site_url: str) -> dict[str, bytes]:
     policy = period_of_year(model, year)
     env = make_env(Path(__file__).parent / "templates")
     html = env.get_template("report.html").render(
-        s=summary, m=model, base=site_url, warnings=warnings,
-        policy_title=(policy or {}).get("title", "（无对应政策期）"),
+        s=summary, m=model, base=site_url, warnings=year_warnings(warnings, records, model, summary, year),
+        policy_title=book_title((policy or {}).get("title", "（无对应政策期）")),
     )
     return {
         f"funding-{year}.html": html.encode("utf-8"),
@@ -104,7 +106,7 @@ def report_files(model, year: int, warnings, site_url: str) -> dict[str, bytes]:
 def write_report(checked, year: int, out: Path, site_url: str, last_changed=None) -> list[Path]:
     """`kexie report`: the year's files (report_files) written into `out`; their paths."""
     model = build_model(checked.records, checked.schemas, last_changed or {})
-    files = report_files(model, year, checked.report.warnings, site_url)
+    files = report_files(model, year, checked.report.warnings, site_url, checked.records)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
     for name, data in files.items():

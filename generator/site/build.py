@@ -92,8 +92,10 @@ def _sources(config_file: Path, records: Path | None) -> list[Path]:
     return sources
 
 
-def build_site(config_file: Path, out: Path, records: Path | None = None) -> Path:
+def build_site(config_file: Path, out: Path, records: Path | None = None, warnings: list | None = None) -> Path:
     """Build the site from `records` (default: the plugin's `records` option) into `out`, atomically.
+
+    `warnings`, when given, receives the records' warnings (Problem objects; they do not stop a build).
 
     Raises OutRefused (nothing touched) when `out` is not a folder a build may replace (see
     `generator.site.outdir`), BuildError with the plugin's Chinese messages when the records or the
@@ -106,7 +108,7 @@ def build_site(config_file: Path, out: Path, records: Path | None = None) -> Pat
     logging.getLogger("mkdocs").addHandler(collected)
     try:
         with _terminate_like_interrupt():
-            return _build(config_file, out, collected, _options(config_file, records))
+            return _build(config_file, out, collected, _options(config_file, records), warnings)
     finally:
         logging.getLogger("mkdocs").removeHandler(collected)
 
@@ -139,7 +141,7 @@ def _signals_held():
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _build(config_file: Path, out: Path, collected: _Collect, options: dict) -> Path:
+def _build(config_file: Path, out: Path, collected: _Collect, options: dict, warnings: list | None = None) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     sweep_stale(out)
     staging = Temporary(out.parent, f".{out.name}-building-")
@@ -149,6 +151,8 @@ def _build(config_file: Path, out: Path, collected: _Collect, options: dict) -> 
         try:
             config = load_config(str(config_file), site_dir=str(site), strict=True, **options)
             mkdocs_build.build(config)
+            if warnings is not None:
+                warnings.extend(getattr(config.plugins.get("kexie"), "warnings", []))
         except (MkDocsException, Abort) as exc:
             details = [m for m in collected.messages if m.strip()]
             raise BuildError("\n".join(details) if details else str(exc)) from None
@@ -175,6 +179,10 @@ class _EscapingFormatter(logging.Formatter):
 
 
 def serve_site(config_file: Path, address: str, records: Path | None = None) -> None:
+    """Preview at `address`, rebuilt on every change of records/, schemas/ or the pages.
+
+    Raises BuildError when the first build fails (its Chinese reasons are printed as they happen).
+    """
     from mkdocs.commands.serve import serve
 
     _environment()
@@ -184,5 +192,12 @@ def serve_site(config_file: Path, address: str, records: Path | None = None) -> 
     handler.setFormatter(_EscapingFormatter("%(message)s"))
     logging.getLogger("mkdocs").addHandler(handler)
     watch = [str((records or Path("records")).resolve()), str(Path("schemas").resolve())]
-    # served at the root of the address, not under the public site_url's path
-    serve(str(config_file), livereload=True, watch=[w for w in watch if Path(w).exists()], dev_addr=address, site_url=f"http://{address}/", **_options(config_file, records))
+    try:
+        # served at the root of the address, not under the public site_url's path
+        serve(str(config_file), livereload=True, watch=[w for w in watch if Path(w).exists()], dev_addr=address,
+              site_url=f"http://{address}/", **_options(config_file, records))
+    except (MkDocsException, Abort) as exc:
+        # the first build failed: its reasons are printed above by the handler
+        raise BuildError("" if isinstance(exc, Abort) else str(exc)) from None
+    finally:
+        logging.getLogger("mkdocs").removeHandler(handler)

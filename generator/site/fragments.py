@@ -9,7 +9,6 @@ from generator.site.field_reference import field_reference
 from generator.site.opendata import DATASETS
 from generator.model.summaries import period_of_year, summarize
 from generator.model.targets import target_progress
-from generator.site.pages import RECORD_PAGES
 from generator.site.search_docs import expert_documents, hint_examples, searched_fields
 
 
@@ -17,6 +16,13 @@ def _render(template: str, **extra):
     def render(env, context, arg=None):
         values = {**context, **{k: v(context["m"]) if callable(v) else v for k, v in extra.items()}}
         return env.get_template(f"{template}.html").render(**values)
+
+    return render
+
+
+def _render_changes(template: str):
+    def render(env, context, arg=None):
+        return env.get_template(f"{template}.html").render(**context)
 
     return render
 
@@ -63,18 +69,6 @@ def directory_facets(model) -> dict:
     }
 
 
-def latest_changes(model, limit=12) -> list[dict]:
-    items = []
-    for attribute, (folder, _template, title_key, kind) in RECORD_PAGES.items():
-        for record in getattr(model, attribute).values():
-            if record["changed"]:
-                items.append(
-                    {"changed": record["changed"], "kind": kind, "title": record[title_key], "url": f"{folder}/{record['id']}/"}
-                )
-    items.sort(key=lambda i: (i["changed"], i["url"]), reverse=True)
-    return items[:limit]
-
-
 def datasets(model) -> list[dict]:
     return [
         {"name": name, "title": title, "schema": schema, "count": len(getattr(model, attribute))}
@@ -98,7 +92,9 @@ FRAGMENTS = {
     "proposals_index": _render("proposals_index"),
     "open_data": _render("open_data", datasets=datasets),
     "home_counts": _render("home_counts"),
-    "home_latest": _render("home_latest", latest=latest_changes),
+    "home_latest": _render_changes("home_latest"),
+    "changes": _render_changes("changes"),
+    "contact": _render("contact"),
     "funding": _render("funding", s=summarize),
     "funding_year": _render_year,
     "targets": _render("targets", periods=_targets),

@@ -8,8 +8,10 @@ on_post_build  write record pages, open data, search index, schemas and the site
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -18,17 +20,22 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from generator.common.cjk import join_cjk_lines
 from generator.common.forking import fork_map
 from generator.records.reporters import format_text
 from generator.site import fragments
-from generator.model.history import last_changed
+from generator.model.history import read_history
 from generator.model.public import build_model
 from generator.model.recommend import attach_recommendations
 from generator.site.docking_files import write_docking
+from generator.site.notfound import portable_404
 from generator.site.opendata import write_open_data
+from generator.site.changes import Changes
 from generator.site.pages import (
-    LIST_PAGES, RECORD_PAGES, SHELL_CONTENT, SHELL_CRUMBS, SHELL_SRC, SHELL_TITLE, base_for, list_title, year_pages,
+    LIST_PAGES, RECORD_PAGES, SHELL_CONTENT, SHELL_CRUMBS, SHELL_DESCRIPTION, SHELL_SRC, SHELL_TITLE, base_for,
+    list_title, year_pages,
 )
+from generator.site.record_meta import description, json_ld, ld_script, record_json
 from generator.site.record_pages import Shell, ShellError, breadcrumbs, write_page
 from generator.common.render import make_env
 from generator.search.index import build_search_index
@@ -41,6 +48,7 @@ from generator.checks.pipeline import check_records
 
 
 TEMPLATES = Path(__file__).parent / "templates"
+THEME = Path(__file__).parent / "theme"  # main.html: per-page meta, Open Graph, the feed link
 PARALLEL_PAGES_FROM = 2000
 # data pages are wide tables: the theme's two side columns give their width to the content. Both
 # are empty there: the left one with navigation.tabs and a flat nav, the right one because the
@@ -59,9 +67,10 @@ class KexieConfig(Config):
 class Links:
     """Where a record's "edit" and "request a correction" links point (GitHub's editor and forms)."""
 
-    def __init__(self, repository: str, branch: str):
+    def __init__(self, repository: str, branch: str, contact: dict | None = None):
         self.repository = repository.rstrip("/")
         self.branch = branch
+        self.contact = contact or {}  # 学会部's e-mail and phone: the route without GitHub
         self.new_need = f"{self.repository}/issues/new?template=need.yml"
 
     def edit(self, record) -> str:
@@ -84,13 +93,38 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         checked = check_records(root)
         if not checked.report.ok:
             raise PluginError("记录未通过校验，网站未生成：\n" + format_text(checked.report, sum(1 for _ in checked.records.all())))
+        self.warnings = checked.report.warnings  # `kexie build` says how many
         self.schemas_dir = checked.schemas.folder
-        self.warnings = checked.report.warnings
-        self.model = build_model(checked.records, checked.schemas, last_changed(root))
+        self.records = checked.records  # the yearly report reads the year of each warning's field
+        self.model = build_model(checked.records, checked.schemas, read_history(root))
         attach_recommendations(self.model)  # 推荐专家, 相似专家 and the docking list
+        self.changes = Changes(self.model)
+        self.changes.attach()
         self.env = make_env(TEMPLATES)
-        self.links = Links(self.config.repository, self.config.branch)
+        self.links = Links(self.config.repository, self.config.branch, self.model.contact)
+        config.theme.dirs.insert(0, str(THEME))
         return config
+
+    def on_serve(self, server, config, builder):
+        """`kexie serve`: a rebuild that fails says so in Chinese (the records' messages are already
+        printed) instead of MkDocs' English "server will appear stuck"; the next good one says so too."""
+        rebuild = server.builder
+        state = {"failed": False}
+
+        def guarded():
+            try:
+                rebuild()
+            except Exception:  # noqa: BLE001 - PluginError/Abort; the reasons were logged above
+                state["failed"] = True
+                print("网站未更新：请按上面的提示修改记录并保存，预览会自动重新生成；"
+                      "在此之前浏览器显示的是上次成功生成的网站。", file=sys.stderr, flush=True)
+                return
+            if state["failed"]:
+                state["failed"] = False
+                print("记录已通过校验，网站已重新生成，浏览器会自动刷新。", file=sys.stderr, flush=True)
+
+        server.builder = guarded
+        return server
 
     def on_files(self, files: Files, config) -> Files:
         self._data_pages = set()
@@ -99,9 +133,11 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             # list pages of data are left out (their text is the records', and long)
             if not page.searchable:
                 self._data_pages.add(page.src)
-            content = f"---\ntitle: {page.title}\n{HIDE_NAVIGATION}---\n\n# {page.title}\n\n<!-- kexie:{page.fragment} -->\n"
+            about = f"description: {json.dumps(page.description, ensure_ascii=False)}\n" if page.description else ""
+            content = f"---\ntitle: {page.title}\n{about}{HIDE_NAVIGATION}---\n\n# {page.title}\n\n<!-- kexie:{page.fragment} -->\n"
             files.append(File.generated(config, page.src, content=content))
-        shell = f"---\ntitle: {SHELL_TITLE}\nsearch:\n  exclude: true\n{HIDE_NAVIGATION}---\n\n{SHELL_CRUMBS}\n\n# {SHELL_TITLE}\n\n{SHELL_CONTENT}\n"
+        shell = (f"---\ntitle: {SHELL_TITLE}\ndescription: {SHELL_DESCRIPTION}\nsearch:\n  exclude: true\n{HIDE_NAVIGATION}---\n\n"
+                 f"{SHELL_CRUMBS}\n\n# {SHELL_TITLE}\n\n{SHELL_CONTENT}\n")
         files.append(File.generated(config, SHELL_SRC, content=shell))
         self._files = files
         return files
@@ -121,8 +157,9 @@ class KexiePlugin(BasePlugin[KexieConfig]):
 
     def _fill(self, html, page):
         if "<!-- kexie:" not in html:
-            return prepare_tables(html)
-        context = {"m": self.model, "base": base_for(page.url), "links": self.links, "schemas_dir": self.schemas_dir}
+            return prepare_tables(join_cjk_lines(html))  # 平台：\n公开 is one phrase, not "平台： 公开"
+        context = {"m": self.model, "base": base_for(page.url), "links": self.links, "schemas_dir": self.schemas_dir,
+                   "changes": self.changes}
 
         def fill(match):
             name, arg = match.group(1), match.group(2)
@@ -130,7 +167,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
                 raise PluginError(f"{page.file.src_uri}: 未知的页面片段 kexie:{name}")
             return fragments.FRAGMENTS[name](self.env, context, arg)
 
-        return prepare_tables(_MARKER.sub(fill, html))
+        return prepare_tables(join_cjk_lines(_MARKER.sub(fill, html)))  # CJK joining: prose and template text alike
 
     def on_post_build(self, config):
         site = Path(config.site_dir)
@@ -141,6 +178,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             raise PluginError(f"记录页面框架生成失败：{exc}") from None
         shutil.rmtree(shell_dir)
         context = {"m": self.model, "base": "../../", "links": self.links}
+        site_url = config.site_url or ""
         sitemap = [
             (f.url.removeprefix("./"), "") for f in self._files.documentation_pages() if not f.src_uri.startswith("_kexie/")
         ]
@@ -157,9 +195,11 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             folder, _template, title_key, _kind = RECORD_PAGES[attribute]
             record = getattr(self.model, attribute)[record_id]
             url = f"{folder}/{record_id}/"
-            content = prepare_tables(templates[attribute].render(e=record, **context))
+            content = prepare_tables(join_cjk_lines(templates[attribute].render(e=record, **context)))
+            content += ld_script(json_ld(attribute, record, self.model, site_url))
             crumbs = breadcrumbs(titles[attribute], record[title_key], attribute == "experts")
-            write_page(site, url, shell.render(record[title_key], url, content, crumbs))
+            write_page(site, url, shell.render(record[title_key], url, content, crumbs, description(attribute, record, self.model)))
+            (site / folder / f"{record_id}.json").write_text(record_json(attribute, record), encoding="utf-8")
             return url, record["changed"]
 
         # rendering and writing tens of thousands of pages is the longest step: two processes
@@ -168,7 +208,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         write_docking(self.model, site / "needs", config.site_url or "")
         for year in funding_years(self.model):
             # the year's report files beside its page, the very bytes `kexie report` writes
-            for name, data in report_files(self.model, year, self.warnings, config.site_url or "").items():
+            for name, data in report_files(self.model, year, self.warnings, config.site_url or "", self.records).items():
                 (site / "funding" / str(year) / name).write_bytes(data)
         schemas_out = site / "schemas"
         schemas_out.mkdir(exist_ok=True)
@@ -176,4 +216,6 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             shutil.copyfile(schema, schemas_out / schema.name)
         prose = sorted(self._prose, key=lambda d: d["url"])
         build_search_index(expert_documents(self.model) + record_documents(self.model) + prose, site / "search")
-        write_sitemap(site, config.site_url or "", sitemap)
+        write_sitemap(site, site_url, sitemap)
+        self.changes.write_feed(site, site_url, config.site_name)
+        portable_404(site, site_url)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.site.pages import SHELL_CONTENT, SHELL_CRUMBS, SHELL_TITLE
+from generator.site.pages import SHELL_CONTENT, SHELL_CRUMBS, SHELL_DESCRIPTION, SHELL_TITLE
 
 
 _INDENT = re.compile(r"[ \t]*\n\s*")
@@ -48,13 +48,20 @@ class Shell:
                 return cls(pieces, index, before, after)
         raise ShellError("页面框架无法解析")  # pragma: no cover - guarded by the count above
 
-    def render(self, title: str, url: str, content: str, crumbs: str = "") -> str:
+    def render(self, title: str, url: str, content: str, crumbs: str = "", description: str = "") -> str:
         """The page for record `title` at `url` (e.g. "experts/zhang-wei/"); `content` and
-        `crumbs` are HTML (already escaped), the title is escaped here."""
+        `crumbs` are HTML (already escaped), the title and the meta `description` are escaped here.
+        The URL and description markers are replaced in the frame only, never in the (untrusted) content.
+        """
         safe_title = html.escape(title, quote=True)
-        parts = list(self.pieces)
-        parts[self.content_at] = self.before + content + self.after
-        page = safe_title.join(parts).replace("KXSHELLURL/", url)
+        safe_description = html.escape(description, quote=True)
+
+        def frame(text: str) -> str:
+            return text.replace("KXSHELLURL/", url).replace(SHELL_DESCRIPTION, safe_description)
+
+        parts = [frame(p) for p in self.pieces]
+        parts[self.content_at] = frame(self.before) + content + frame(self.after)
+        page = safe_title.join(parts)
         return page.replace(f"<p>{SHELL_CRUMBS}</p>", crumbs, 1)
 
 

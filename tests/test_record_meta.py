@@ -1,0 +1,138 @@
+"""Machine-readable records (#16 item 5) and the route without GitHub (item 7), on the demo site."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+import yaml
+
+from tests.sitebuild import REPO, demo_site, make_project, run_kexie
+
+LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+TYPES = {"experts": "Person", "societies": "Organization", "workstations": "Organization",
+         "projects": "MonetaryGrant", "needs": "Demand", "proposals": "CreativeWork"}
+
+
+@pytest.fixture(scope="module")
+def site():
+    return demo_site()
+
+
+def _meta(page: str, attribute: str, name: str) -> str | None:
+    found = re.search(rf'<meta {attribute}="{re.escape(name)}" content="([^"]*)"', page)
+    return html.unescape(found.group(1)) if found else None
+
+
+def _record_pages(site):
+    """Every record page, found from the open data (a folder also holds list pages: needs/docking/)."""
+    for folder in TYPES:
+        rows = json.loads((site / "api" / f"{folder}.json").read_text(encoding="utf-8"))
+        for row in rows:
+            yield folder, row["id"], (site / folder / row["id"] / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_record_page_has_json_ld_of_its_schema_org_type(site):
+    counted = {folder: 0 for folder in TYPES}
+    for folder, record_id, page in _record_pages(site):
+        scripts = LD.findall(page)
+        assert len(scripts) == 1, (folder, record_id)
+        data = json.loads(scripts[0])
+        assert data["@context"] == "https://schema.org"
+        assert data["@type"] == TYPES[folder], (folder, record_id)
+        assert data["identifier"] == record_id
+        assert data["url"] == f"https://hzkx.github.io/kexie/{folder}/{record_id}/"
+        counted[folder] += 1
+    assert all(counted.values()), counted
+
+
+def test_json_ld_says_what_the_page_says(site):
+    experts = json.loads((site / "api" / "experts.json").read_text(encoding="utf-8"))
+    expert = next(e for e in experts if e["email"])
+    data = json.loads(LD.findall((site / "experts" / expert["id"] / "index.html").read_text(encoding="utf-8"))[0])
+    assert (data["name"], data["jobTitle"], data["affiliation"]["name"]) == (expert["name"], expert["title"], expert["affiliation"])
+    assert data["email"] == expert["email"]
+    projects = json.loads((site / "api" / "projects.json").read_text(encoding="utf-8"))
+    project = projects[0]
+    grant = json.loads(LD.findall((site / "projects" / project["id"] / "index.html").read_text(encoding="utf-8"))[0])
+    assert grant["amount"] == {"@type": "MonetaryAmount", "currency": "CNY", "value": project["total"]}
+    assert grant["funder"]["name"] == "杭州市科学技术协会"
+    assert grant["recipient"]["url"].endswith(f"/societies/{project['lead_society']}/")
+
+
+def test_each_record_links_its_own_json_with_the_open_data_fields(site):
+    for folder in TYPES:
+        rows = {row["id"]: row for row in json.loads((site / "api" / f"{folder}.json").read_text(encoding="utf-8"))}
+        assert rows
+        for record_id, row in rows.items():
+            own = json.loads((site / folder / f"{record_id}.json").read_text(encoding="utf-8"))
+            assert own == row
+            page = (site / folder / record_id / "index.html").read_text(encoding="utf-8")
+            assert f'<a href="../{record_id}.json" type="application/json">' in page
+
+
+def test_every_page_has_its_own_description_and_open_graph_title(site):
+    site_description = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8").split("\ntheme:")[0])["site_description"]
+    seen = {}
+    for path in sorted(site.rglob("index.html")):
+        page = path.read_text(encoding="utf-8")
+        description = _meta(page, "name", "description")
+        assert description and description != site_description, path
+        assert _meta(page, "property", "og:description") == description, path
+        title = re.search(r"<title>(.*?)</title>", page).group(1)
+        og_title = _meta(page, "property", "og:title")
+        assert og_title and html.unescape(title).startswith(og_title if path != site / "index.html" else ""), path
+        seen.setdefault(description, []).append(str(path.relative_to(site)))
+    shared = {d: p for d, p in seen.items() if len(p) > 1}
+    assert shared == {}
+    expert = (site / "experts" / "cai-yu" / "index.html").read_text(encoding="utf-8")
+    assert _meta(expert, "property", "og:title") == "蔡玉"
+    assert _meta(expert, "name", "description").startswith("蔡玉，")
+
+
+def test_json_ld_cannot_be_closed_by_record_text(tmp_path):
+    project = make_project(REPO / "tests" / "cases" / "base" / "records", "ld-hostile")
+    society = project / "records" / "societies" / "hz-materials.yaml"
+    text = society.read_text(encoding="utf-8").replace("name: 杭州市材料学会", 'name: "</script><script>alert(1)</script>学会"', 1)
+    society.write_text(text, encoding="utf-8")
+    out = tmp_path / "site"
+    result = run_kexie("build", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stderr
+    page = (out / "societies" / "hz-materials" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page
+    data = json.loads(LD.findall(page)[0])
+    assert data["name"] == "</script><script>alert(1)</script>学会"
+    assert 'content="&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;学会"' in page  # og:title
+
+
+def _contact():
+    return yaml.safe_load((REPO / "records" / "staff" / "kexie.yaml").read_text(encoding="utf-8"))["contact"]
+
+
+def test_about_page_shows_the_association_contact_from_the_records(site):
+    contact = _contact()
+    page = (site / "about" / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="mailto:{contact["email"]}">{contact["email"]}</a>' in page
+    assert f'<a href="tel:{contact["phone"]}">{contact["phone"]}</a>' in page
+    assert contact["unit"] in page
+
+
+def test_every_correction_and_need_link_offers_the_contact(site):
+    contact = _contact()
+    pages = [p for p in site.rglob("*.html") if "请求更正</a>" in p.read_text(encoding="utf-8")]
+    assert len(pages) > 100
+    for path in pages + [site / "needs" / "index.html"]:
+        page = path.read_text(encoding="utf-8")
+        for link in ("请求更正", "提交新需求"):
+            if f"{link}</a>" in page:
+                assert f"没有 GitHub 账号也可以{link}：发邮件至" in page, (path, link)
+                assert contact["email"] in page and contact["phone"] in page, path
+
+
+def test_correction_form_uses_the_links_wording():
+    form = yaml.safe_load((REPO / ".github" / "ISSUE_TEMPLATE" / "correction.yml").read_text(encoding="utf-8"))
+    assert form["name"] == "请求更正"
+    text = json.dumps(form, ensure_ascii=False)
+    assert "报告错误" not in text and "“请求更正”链接" in text
