@@ -10,6 +10,8 @@ from splitting a word the search must find (“浙江\\u200b大学” is found b
 
     U+200B 零宽空格  U+200C 零宽非连接符  U+200D 零宽连接符  U+2060 词连接符
     U+FEFF 零宽不换行空格（BOM）  U+00AD 软连字符
+    U+FE00–U+FE0F 变体选择符 (the U+FE0F after an emoji pasted from WeChat: without it the same
+    emoji shows, perhaps in black and white)
 
 Refused, with an error naming the field and the character (rule `text-control`) — they break
 files downstream (a vertical tab makes the spreadsheet library refuse the report), can disguise
@@ -21,7 +23,10 @@ another computer:
     overrides and isolates (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069); line and
     paragraph separators (U+2028, U+2029); every other format character (Unicode category Cf:
     U+2061–U+2064, U+206A–U+206F, U+FFF9–U+FFFB, tag characters …); private-use characters;
-    noncharacters (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF).
+    noncharacters (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF); and the rest of Unicode's
+    Default_Ignorable_Code_Point characters, which are letters or marks by category but show
+    nothing: the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0 — a "blank" name or a word split
+    in two that no search finds), U+034F 组合用字素连接符, U+17B4/U+17B5, U+180B–U+180F.
 
 Refused characters are also dropped from the data (the record is invalid anyway), so no consumer
 can ever meet one. Keys (field names) are normalised like values.
@@ -41,6 +46,7 @@ REMOVED = {
     "\u2060": "词连接符",
     "\ufeff": "零宽不换行空格（BOM）",
     "\u00ad": "软连字符",
+    **{chr(code): "变体选择符" for code in range(0xFE00, 0xFE10)},
 }
 
 # names of the refused characters people actually meet; the rest are named by their class
@@ -69,11 +75,17 @@ NAMES = {
     "\u2069": "方向隔离结束（文字方向控制）",
     "\u2028": "行分隔符",
     "\u2029": "段分隔符",
+    "\u115f": "韩文填充符（看不见的空白）",
+    "\u1160": "韩文填充符（看不见的空白）",
+    "\u3164": "韩文填充符（看不见的空白）",
+    "\uffa0": "半角韩文填充符（看不见的空白）",
+    "\u034f": "组合用字素连接符（看不见）",
 }
 
 _NONCHARACTERS = "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
 _BMP = (
-    "\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\ufff0-\ufff8"
     "\u200b-\u200f\u2028-\u202e\u2060-\u206f\ue000-\uf8ff\ufdd0-\ufdef\ufeff\ufff9-\ufffb\ufffe\uffff"
 )
 # every character that is removed or refused; a test checks it covers all of Unicode's Cf and Co
@@ -180,8 +192,9 @@ def _walk(value, path, findings):
 def is_meaningful(text: str) -> bool:
     """False for a text of only spaces (full-width ones included) and punctuation, such as “　 ”
     or “··” (class 3): it says nothing. Letters, digits and symbols of any script count, and so do
-    the measures % ‰ ‱ (a unit may be just “%”)."""
+    the measures % ‰ ‱ (a unit may be just “%”). Combining marks alone (“\u0301\u0301”) and the
+    blank braille pattern U+2800 (a known “invisible text” trick) show nothing and do not count."""
     for ch in text:
-        if ch.isalnum() or ch in "%‰‱" or unicodedata.category(ch)[0] not in "PZC":
+        if ch in "%‰‱" or (ch != "\u2800" and unicodedata.category(ch)[0] not in "PZCM"):
             return True
     return False
