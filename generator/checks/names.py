@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import regex
 
+from generator.common.quoting import quote
 from generator.records.names import derive_pinyin, load_surnames, unreadable
 from generator.records.problems import WARNING
 from generator.records.recordset import RecordSet
@@ -40,7 +41,7 @@ def check_names(records: RecordSet, schemas: SchemaSet):
                 ("name",),
                 "pinyin-surname",
                 f"姓“{surname}”是多音字（作姓读 {''.join(readings[0])}，也读 {others}）：没有填写 pinyin 时"
-                f"自动生成“{derived}”。请核对本人的拼音后添加一行 {add}（不同时按本人写法填写）",
+                f"自动生成{quote(derived)}。请核对本人的拼音后添加一行 {add}（不同时按本人写法填写）",
                 WARNING,
             )
         if missing:
@@ -48,7 +49,7 @@ def check_names(records: RecordSet, schemas: SchemaSet):
             yield record.at(
                 ("name",),
                 "pinyin-unknown",
-                f"姓名中的{chars}查不到读音，自动生成的拼音“{derived}”缺少它：请添加一行 `pinyin: …`，"
+                f"姓名中的{chars}查不到读音，自动生成的拼音{quote(derived)}缺少它：请添加一行 `pinyin: …`，"
                 "写出完整的姓名拼音（姓与名之间空一格，例如 pinyin: Zhang Wei）",
                 WARNING,
             )

@@ -43,6 +43,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from generator.common.quoting import quote
 from generator.checks.digits import CHINESE_DIGITS, INVISIBLE, PLUS, SEPARATORS, Group, digit_runs, fold
 from generator.checks.integrity import walk
 from generator.records.problems import ERROR
@@ -221,7 +222,7 @@ def check_privacy(records: RecordSet, schemas: SchemaSet | None = None):
             while named and isinstance(named[-1], int):
                 named = named[:-1]
             title = schemas.field_schema(record.type, named).get("title", "") if schemas and named else ""
-            name = ".".join(map(str, path))
-            label = f"`{name}`（{title}）" if title else f"`{name}`"
+            name = quote(".".join(map(str, path)), marks="``")  # a key outside the schema is record text
+            label = f"{name}（{title}）" if title else name
             for rule, message in describe(findings, label):
                 yield record.at(path, rule, message, ERROR)

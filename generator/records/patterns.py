@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import regex
 
+from generator.common.quoting import quote
+
 # Chinese names of the characters people most often type by mistake (others: the Unicode name)
 CHAR_NAMES = {
     " ": "空格",
@@ -72,7 +74,7 @@ def char_label(ch: str) -> str:
             name = unicode_name.lower()
     described = f"{code} {name}".strip()
     if ch == " " or unicodedata.category(ch)[0] not in "CZ":
-        return f"“{ch}”（{described}）"
+        return f"{quote(ch)}（{described}）"
     return f"（{described}）"
 
 
@@ -132,7 +134,7 @@ def explain(pattern: str, value: str, schema: dict) -> str:
         nfc = unicodedata.normalize("NFC", ch)
         intended = schema.get("x-replace", {}).get(ch) or (nfc if nfc != ch else "")
         if intended:  # code points too: a compatibility ideograph looks exactly like its unified form
-            words += f"，应为“{intended}”（U+{ord(intended[0]):04X}）"
+            words += f"，应为{quote(intended)}（U+{ord(intended[0]):04X}）"
     if fix is not None:
-        words += f"：请改为“{fix}”"
+        words += f"：请改为{quote(fix)}"
     return words
