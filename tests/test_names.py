@@ -274,3 +274,16 @@ def test_oracle_agrees_with_the_index_on_other_spellings(built):
     for q in ["ceng", "dan", "chan", "lopez", "garcia", "zgh", "cgh", "lm"]:
         found = set(reader.ids(reader.match(q, scope=reader.manifest["experts"]))) & set(PEOPLE)
         assert found == oracle.ids(q), q
+
+
+@pytest.mark.parametrize(
+    "pinyin,ok",
+    [("Zeng Guohua", True), ("Shangguan Wan'er", True), ("Xi’an Li", True), ("Lü Ming", True), ("Zhang  Wei", False),
+     ("Zhang", False), ("'Zhang Wei", False)],
+)
+def test_pinyin_pattern_accepts_the_syllable_apostrophe(pinyin, ok):
+    schemas = SchemaSet(PACKAGE_SCHEMAS)
+    record = {"id": "x-y", "name": "上官婉儿", "pinyin": pinyin, "title": "教授", "affiliation": "单位",
+              "disciplines": ["430"], "consent": {"publish": True, "date": "2016-01-01"}, "owner": "kexie"}
+    assert schemas.fast_validator("expert").is_valid(record) is ok
+    assert (not list(schemas.validator("expert").iter_errors(record))) is ok

@@ -79,6 +79,7 @@ NOT_FOUND = [
     ("共 1380 万元", "money"),
     ("¥13812345678", "money after a currency sign"),
     ("50000 80000 100000", "amounts listed"),
+    ("增长 13.812345678%", "a percentage"),
     ("0571-85012345", "an institution's landline is public"),
     ("0571 8501 2345", "a landline in groups"),
     ("(0571)85012345", "a landline with the area code in brackets"),
@@ -284,3 +285,13 @@ def test_need_form_refuses_a_private_number(tmp_path, field, value, expected):
     assert target is None
     assert len(problems) == 1 and problems[0].startswith(expected), problems
     assert not (tmp_path / "records").exists()
+
+
+def test_masked_text_and_the_pull_request_comment():
+    from generator.checks.privacy import masked_text
+    from generator.contrib.prcomment import show  # recorddiff.show underneath: the site history too
+
+    assert masked_text("手机 +86 138 1234 5678，身份证 330106198001011235。") == "手机 +138******78，身份证 330*************35。"
+    assert masked_text("0571-85012345") == "0571-85012345"
+    shown = show("理事长（电话 １３９－１２３４－５６７８）", {})
+    assert "５６７８" not in shown and "139" in shown and "78" in shown

@@ -5,7 +5,6 @@ Private numbers (ID and mobile numbers) have their own detector: generator/check
 from __future__ import annotations
 
 import datetime
-import re
 
 from generator.common.quoting import LIMIT, escape, quote
 from generator.records.problems import WARNING, Problem

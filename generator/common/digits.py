@@ -1,5 +1,5 @@
 """Digit groups read out of text however it is written: the machinery of the private-number detector
-(generator/checks/privacy.py), which decides what the groups mean.
+(generator/common/private_numbers.py), which decides what the groups mean.
 
 `fold` maps each visible character to a class — a digit of any script (full-width, Arabic-Indic,
 Chinese numerals 〇一二…九 零 幺), a separator, a `+`, a Latin letter, a currency sign, a money unit
@@ -18,7 +18,7 @@ CHINESE_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八�
 SEPARATORS = set("-‐‑‒–—―－﹣.．。·•・‧∙⋅/／\\()（）[]【】+＋﹢_")
 PLUS = set("+＋﹢")
 MAX_GAP = 3  # separator characters allowed between two digit groups of one number
-_MONEY_AFTER = set("元万亿块圆")
+_MONEY_AFTER = set("元万亿块圆%％‰")  # an amount or a percentage, not a phone number
 _MONEY_BEFORE = set("¥￥$＄")
 # invisible characters, skipped wherever they are: format characters (zero-width, bidi controls, BOM,
 # soft hyphen, variation selectors, tags) and combining marks
@@ -48,6 +48,8 @@ def fold(text: str) -> list[tuple[str, int]]:
                 out.append((" ", i))
             elif ch in _MONEY_BEFORE:
                 out.append(("$", i))
+            elif ch in _MONEY_AFTER:
+                out.append(("元", i))
             else:
                 out.append(("?", i))
             continue
