@@ -310,10 +310,36 @@ def generated(n=240, seed=5) -> list[dict]:
     return out
 
 
+# other spellings (issue 9): a polyphonic surname's other readings, two of one letter (盖 ge/gai: in
+# p/g once, "|"-joined), a Latin name under each word; the browser must read them as Python does
+SPELLINGS = [
+    {**expert("zeng-guohua", "曾国华", "Zeng Guohua"), "pinyin_also": ["Ceng Guohua"]},
+    {**expert("ge-hong", "盖红", "Ge Hong"), "pinyin_also": ["Gai Hong"]},
+    {**expert("maria-lopez", "Maria Lopez", "Maria Lopez"), "pinyin_also": ["Lopez Maria"]},
+    {**expert("jose-garcia", "José García", "Jose Garcia"), "pinyin_also": ["Garcia Jose"]},
+]
+SPELLING_QUERIES = ["zeng", "ceng", "cgh", "ge", "gai", "gaihong", "gh", "maria", "lopez", "lop", "lm", "garcia", "José", "García"]
+
+
+def test_other_spellings_are_searched(tmp_path):
+    build_search_index(EXPERTS + SPELLINGS, tmp_path / "s")
+    oracle = Oracle(EXPERTS + SPELLINGS)
+    for q in SPELLING_QUERIES:
+        assert set(query_index(tmp_path / "s", q)) == oracle.ids(q), q
+    assert query_index(tmp_path / "s", "ceng") == ["zeng-guohua"]
+    assert query_index(tmp_path / "s", "gai") == ["ge-hong"]
+    assert query_index(tmp_path / "s", "lop") == ["maria-lopez"]
+    # 盖红 is filed once under g, both spellings in one entry; 曾国华 under z and under c
+    g = json.loads((tmp_path / "s" / "p" / "g.json").read_text("utf-8"))
+    assert [s for s in g["s"] if "hong" in s] == ["ge hong|gai hong"]
+    c = json.loads((tmp_path / "s" / "p" / "c.json").read_text("utf-8"))
+    assert "zeng guo hua|ceng guo hua" in c["s"]
+
+
 def _queries(experts: list[dict]) -> list[str]:
     r = random.Random(9)
     sample = r.sample(experts, 20)
-    qs = list(EXACT) + WORDS + ["", "zh", "z", "w l", "材", "研究员 浙江", "醫學", "材料科学与工程学院", "zhāng", "研"]
+    qs = list(EXACT) + WORDS + SPELLING_QUERIES + ["", "zh", "z", "w l", "材", "研究员 浙江", "醫學", "材料科学与工程学院", "zhāng", "研"]
     # long pasted text: more keys than one query may read (checked candidates, or a partial answer)
     qs += [experts[-1]["bio"][:60], experts[-2]["bio"][:200], " ".join(WORDS[:9]), "集成电路人工智能生物医药浙江大学"]
     qs += [e["name"] for e in sample] + [e["name"][0] for e in sample] + [e["name"][1:] for e in sample]
@@ -345,7 +371,7 @@ def served(tmp_path_factory):
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     site = tmp_path_factory.mktemp("site")
-    experts = EXPERTS + generated()
+    experts = EXPERTS + SPELLINGS + generated()
     stats = build_search_index(experts, site / "search", shard_bytes=2048)  # several shards and own files
     assert stats["shards"] > 1 and stats["big_keys"] > 0
     env = Environment(

@@ -58,6 +58,8 @@ CHECKS = [
     "privacy-email-consent",
     "privacy-id-number",
     "privacy-mobile",
+    "pinyin-surname",
+    "pinyin-unknown",
     "date-invalid",
     "schema-comment",
     "policy-period",

@@ -1,9 +1,10 @@
-"""Checks across records: ids, references, consent and privacy. Each check yields Problems."""
+"""Checks across records: ids, references, consent, dates. Each check yields Problems.
+
+Private numbers (ID and mobile numbers) have their own detector: generator/checks/privacy.py."""
 
 from __future__ import annotations
 
 import datetime
-import re
 
 from generator.common.quoting import LIMIT, escape, quote
 from generator.records.problems import WARNING, Problem
@@ -32,9 +33,6 @@ REFERENCES = [
 
 # the schema's own date pattern (whole value): only dates that pass it can still be impossible (2016-02-30)
 _DATE = common_pattern("date")
-# 18-digit resident ID numbers and mainland mobile numbers must never be published
-_ID_NUMBER = re.compile(r"(?<![0-9])[1-9][0-9]{5}(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])")
-_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9](?:[ -]?[0-9]{4}){2}(?![0-9])")
 
 
 def walk(value, path=()):
@@ -143,20 +141,10 @@ def check_consent(records: RecordSet):
 
 
 def check_text_values(records: RecordSet):
-    """One walk over every value: private data (ID and mobile numbers) and impossible dates."""
+    """One walk over every value: impossible dates (private numbers: see checks/privacy.py)."""
     for record in records.all():
         for path, value in walk(record.data):
-            if not isinstance(value, str):
-                continue
-            if _ID_NUMBER.search(value):
-                yield record.at(path, "privacy-id-number", "这里像是身份证号码：平台不得公开身份证号，请删除")
-            elif _MOBILE.search(value):
-                yield record.at(
-                    path,
-                    "privacy-mobile",
-                    "这里像是个人手机号码：平台不公开个人手机号，请删除，或改为单位办公电话（0571-xxxxxxxx）",
-                )
-            if len(value) == 10 and _DATE.match(value):
+            if isinstance(value, str) and len(value) == 10 and _DATE.match(value):
                 try:
                     datetime.date.fromisoformat(value)
                 except ValueError:

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.checks.integrity import check_integrity
+from generator.checks.names import check_names
 from generator.checks.policy import check_policy
+from generator.checks.privacy import check_privacy
 from generator.checks.text import check_text
 from generator.records.problems import Problem, Report
 from generator.records.recordset import RecordSet, load_records
@@ -38,5 +40,7 @@ def check_loaded(records: RecordSet, problems: list[Problem], schemas: SchemaSet
             reported.add((record.path, field))
     report.extend(check_text(records, schemas, reported))  # before the checks that use records.valid()
     report.extend(check_integrity(records, schemas.vocab["district"].get("x-validity")))
+    report.extend(check_privacy(records, schemas))
+    report.extend(check_names(records, schemas))
     report.extend(check_policy(records, schemas))
     return Checked(records, schemas, report)

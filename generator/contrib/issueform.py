@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+from generator.checks.integrity import walk
+from generator.checks.privacy import describe, find_private_numbers
 from generator.records.dump import dump_record
 from generator.records.schemas import PACKAGE_SCHEMAS, SchemaSet
 from generator.records.strict_yaml import ParseError, parse
@@ -223,6 +225,17 @@ def schema_problems(text: str, schemas: SchemaSet) -> list[str]:
     return problems
 
 
+def private_numbers(record: dict) -> list[str]:
+    """The one private-number detector (checks/privacy.py) over the form's text: the issue is public
+    already, but the record and the site must not repeat a mobile or ID number (numbers masked)."""
+    labels = {("title",): "需求标题", ("unit", "name"): "单位名称", ("description",): "需求描述"}
+    problems = []
+    for path, value in walk(record):
+        if isinstance(value, str) and path in labels:
+            problems += [message for _, message in describe(find_private_numbers(value), f"“{labels[path]}”")]
+    return problems
+
+
 def need_from_issue(body: str, number: int, out_dir: Path, schemas_dir: Path | None = None,
                     today: str | None = None) -> tuple[Path | None, list[str]]:
     schemas = SchemaSet(schemas_dir or PACKAGE_SCHEMAS)
@@ -230,7 +243,7 @@ def need_from_issue(body: str, number: int, out_dir: Path, schemas_dir: Path | N
     if parsed.record is None:
         return None, parsed.problems
     text = dump(parsed.record, number)
-    problems = schema_problems(text, schemas)
+    problems = schema_problems(text, schemas) + private_numbers(parsed.record)
     if problems:
         return None, problems
     target = out_dir / f"{parsed.record['id']}.yaml"

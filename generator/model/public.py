@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from pypinyin import Style, lazy_pinyin
-
+from generator.records import names
+from generator.records.names import SurnameTable, load_surnames
 from generator.records.recordset import FOLDERS, RecordSet
-from generator.records.schemas import SchemaSet
+from generator.records.schemas import PACKAGE_SCHEMAS, SchemaSet
 from generator.model.bio import render_both, render_markdown
 from generator.model.history import History
 
@@ -34,13 +34,10 @@ class SiteModel:
     contact: dict = field(default_factory=dict)  # 学会部's public e-mail and phone (records/staff/)
 
 
-def derive_pinyin(name: str) -> str:
-    """张伟 → "Zhang Wei": surname, then the given name as one word (the usual romanisation)."""
-    syllables = lazy_pinyin(name, style=Style.NORMAL, v_to_u=True)
-    if not syllables:
-        return ""
-    surname, given = syllables[0], "".join(syllables[1:])
-    return " ".join(part.capitalize() for part in (surname, given) if part)
+def derive_pinyin(name: str, table: SurnameTable | None = None) -> str:
+    """张伟 → "Zhang Wei", 曾国华 → "Zeng Guohua", 欧阳修 → "Ouyang Xiu": the surname read by the
+    surname table (schemas/surnames.json), then the given name as one word (see records/names.py)."""
+    return names.derive_pinyin(name, table or load_surnames(PACKAGE_SCHEMAS))
 
 
 class _Builder:
@@ -52,6 +49,7 @@ class _Builder:
         self.history = history
         self.published = records.published_experts()
         self.model = SiteModel(labels=schemas)
+        self.surnames = load_surnames(schemas.folder)
 
     def society_name(self, sid: str) -> str:
         society = self.records.get("society", sid)
@@ -96,10 +94,14 @@ class _Builder:
         d = record.data
         consent = d["consent"]
         bio_html, bio_text = render_both(d.get("bio", ""))
+        pinyin = d.get("pinyin") or names.derive_pinyin(d["name"], self.surnames)
         self.model.experts[record.id] = {
             "id": record.id,
             "name": d["name"],
-            "pinyin": d.get("pinyin") or derive_pinyin(d["name"]),
+            "pinyin": pinyin,
+            # other readings of a polyphonic surname (曾 Ceng), other word orders of a Latin name: search only
+            "pinyin_also": names.other_spellings(d["name"], pinyin, self.surnames),
+            "latin_name": not names.has_han(d["name"]),
             "title": d["title"],
             "honours": [(h, self.label("honour", h)) for h in d.get("honours", [])],
             "affiliation": d["affiliation"],

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+from generator.common.private_numbers import masked_text
 from generator.records.schemas import SchemaSet
 
 MAX_VALUE = 40
@@ -74,7 +75,7 @@ def show(value, schema: dict, path=(), style: Style = PLAIN) -> str:
         return "、".join(show(v, schema.get("items", {}), (), style) for v in value) or "（空）"
     if isinstance(value, dict):
         return "（一组字段）"
-    return style.text(value)
+    return style.text(masked_text(str(value)))  # never repeats an ID or mobile number (138******78)
 
 
 def is_long(value, schema) -> bool:

@@ -18,6 +18,7 @@ from referencing.jsonschema import DRAFT202012
 
 from generator.common.quoting import escape, quote
 from generator.records.ecma import PACKAGE_SCHEMAS, Validator, common_accepts, common_pattern  # noqa: F401 - re-exported
+from generator.records.patterns import explain
 from generator.records.strict_yaml import Document
 from generator.records.wording import as_written, float_for_integer, number_for_text
 
@@ -60,7 +61,7 @@ class SchemaSet:
         if not isinstance(schema, dict):
             return schema
         schema, base = self.deref(schema, base)
-        return {k: (self.inline(v, base) if k not in ("enum", "x-labels", "x-validity", "required") else v) for k, v in schema.items()}
+        return {k: (self.inline(v, base) if k not in ("enum", "x-labels", "x-validity", "x-replace", "required") else v) for k, v in schema.items()}
 
     @cached_property
     def vocab(self) -> dict:
@@ -245,7 +246,8 @@ def _describe(error: jsonschema.ValidationError, doc: Document, field_schema, ac
             column,
             "schema-format",
             f"{label} 的格式不对：{_show(error.instance)}"
-            + ("（开头或末尾有多余的空格或换行，请删除）" if isinstance(error.instance, str) and error.instance != error.instance.strip() else "")
+            + ("（开头或末尾有多余的空格或换行，请删除）" if isinstance(error.instance, str) and error.instance != error.instance.strip()
+               else explain(error.validator_value, error.instance, schema))
             + (_hint(schema) or "。"),
             field,
         )

@@ -24,7 +24,8 @@ Files under out_dir (all JSON, UTF-8, sorted keys, no timestamps; same input →
     c/<n>.json         cards of docs n*B … n*B+B-1: [id, url, name, title, affiliation, honours, disciplines, kind]
     t/<doc>.json       one doc's searched fields as shown, {"i": [[field, text], …], "s": "zhang wei"}: a
                        hit's explanation and context line, and the check of candidates (query.py)
-    p/<letter>.json    experts whose pinyin starts with <letter>: their syllables ("zhang wei")
+    p/<letter>.json    experts whose pinyin starts with <letter>: their syllables ("zhang wei"); other
+                       spellings of the name after a "|" ("zeng guo hua|ceng guo hua", in p/z and p/c)
     i/<k>.json         key → postings, for keys with crc32(utf-8 key) % shards == k
     x/<n>.json         a key whose postings are too large to share a shard ("@n.<bytes of x/n.json>" in
                        its shard: a query reads the smallest of these first, within its byte budget)
@@ -74,7 +75,7 @@ from generator.search.text import (
     _items,
     encode_docs,
     normalize,
-    pinyin_syllables,
+    spellings,
     shard_of,
 )
 
@@ -131,11 +132,10 @@ def _order(docs: list[dict]) -> list[tuple[str, dict]]:
     for e in docs:
         kind = e.get("kind", "experts")
         if kind == "experts":
-            spaced = " ".join(pinyin_syllables(e["name"], e.get("pinyin") or ""))
-            experts.append((spaced, e))
+            experts.append((spellings(e), e))  # "zeng guo hua|ceng guo hua": the record's spelling first
         else:
             others.append(("", e))
-    experts.sort(key=lambda t: (t[0], t[1]["name"], t[1]["id"]))
+    experts.sort(key=lambda t: (t[0].split("|")[0], t[1]["name"], t[1]["id"]))
     rank = {k: i for i, k in enumerate(KINDS)}
     others.sort(key=lambda t: (rank[t[1]["kind"]], normalize(t[1]["name"]), t[1]["id"]))
     return experts + others
@@ -163,8 +163,9 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
                     lst = facets[group][value]
                     if not lst or lst[-1] != doc:
                         lst.append(doc)
-            if spaced and spaced[0].isascii() and spaced[0].isalpha():
-                pinyin_shards[spaced[0]].append((doc, spaced))
+            for letter in dict.fromkeys(part[0] for part in spaced.split("|") if part):  # under each first letter
+                if letter.isascii() and letter.isalpha():
+                    pinyin_shards[letter].append((doc, spaced))
         url = "" if e["url"] == CARD_URL.format(kind=kind, id=e["id"]) else e["url"]
         cards.append([e["id"], url, e["name"], e.get("title") or "", e.get("affiliation") or "",
                       "、".join(_items(e, "honours")), "、".join(_items(e, "discipline_labels") or _items(e, "disciplines")), kind])

@@ -194,7 +194,7 @@ class IndexReader:
 
     def _spaced(self, doc, letter):
         t = self.get(f"t/{doc}.json") if doc < self.manifest["experts"] else None
-        return [(doc, t["s"])] if t and t.get("s", "").startswith(letter) else []
+        return [(doc, t["s"])] if t and any(p.startswith(letter) for p in t.get("s", "").split("|")) else []
 
     def match(self, q: str, scope: int | None = None) -> list[int] | None:
         info = self.match_info(q, scope)

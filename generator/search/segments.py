@@ -54,7 +54,11 @@ def segment_keys(seg: tuple) -> list[str]:
 
 
 def pinyin_score(key: str, spaced: str) -> int | None:
-    """Score of an expert's spaced syllables for latin letters (see the module docstring), or None."""
+    """Score of an expert's spaced syllables for latin letters (see the module docstring), or None.
+    Several spellings ("zeng guo hua|ceng guo hua"): the best of them."""
+    if "|" in spaced:
+        scores = [s for s in (pinyin_score(key, part) for part in spaced.split("|")) if s is not None]
+        return min(scores) if scores else None
     syl = spaced.split(" ")
     joined, initials = "".join(syl), "".join(s[0] for s in syl if s)
     if key in (joined, initials, syl[0]):

@@ -138,6 +138,8 @@ def pinyin_syllables(name: str, pinyin: str) -> list[str]:
     if not words:
         return []
     hans = _HAN_CHAR.findall(normalize(name))
+    if not hans:  # a Latin-script name (Maria Lopez): its words are its syllables
+        return words
     guess = _by_readings(hans, "".join(words))
     if guess:
         return guess
@@ -156,6 +158,14 @@ def pinyin_syllables(name: str, pinyin: str) -> list[str]:
         reachable = following
     chosen = reachable.get(len(hans)) or [min(opt) for opt in options]
     return [s for opt, c in zip(options, chosen) for s in opt[c]]
+
+
+def spellings(expert: dict) -> str:
+    """The expert's spaced pinyin syllables, then those of its other spellings (expert["pinyin_also"]:
+    the other readings of a polyphonic surname, 曾 Zeng → ceng), joined by "|": "zeng guo hua|ceng guo
+    hua". The first is the record's own spelling (directory order); "" when there is none."""
+    out = [" ".join(pinyin_syllables(expert["name"], p)) for p in [expert.get("pinyin") or "", *expert.get("pinyin_also", ())]]
+    return "|".join(s for s in dict.fromkeys(out) if s)
 
 
 # ---------------------------------------------------------------- number code

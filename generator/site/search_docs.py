@@ -68,6 +68,7 @@ def expert_documents(model) -> list[dict]:
             "url": f"experts/{e['id']}/",
             "name": e["name"],
             "pinyin": e["pinyin"],
+            "pinyin_also": e["pinyin_also"],  # other spellings (曾 also read ceng): the pinyin letter files only
             "title": e["title"],
             "affiliation": e["affiliation"],
             "district": e["district"],

@@ -283,7 +283,7 @@
       line.appendChild(highlighted(why.text, why.hits, SNIPPET));
       li.appendChild(line);
     } else if (why && why.spaced) {
-      li.appendChild(el("span", "kx-dir__why", "匹配：姓名拼音 " + why.spaced));
+      li.appendChild(el("span", "kx-dir__why", "匹配：姓名拼音 " + why.spaced.split("|").join(" / ")));
     }
     return li;
   };

@@ -169,6 +169,14 @@
   function isLetter(ch) { return /^[a-z]$/.test(ch); }
 
   function pinyinScore(key, spaced) {
+    if (spaced.indexOf("|") >= 0) { // several spellings ("zeng guo hua|ceng guo hua"): the best of them
+      var best = null;
+      spaced.split("|").forEach(function (part) {
+        var s = pinyinScore(key, part);
+        if (s !== null && (best === null || s < best)) best = s;
+      });
+      return best;
+    }
     var syl = spaced.split(" ");
     var joined = syl.join("");
     var initials = syl.map(function (s) { return s.charAt(0); }).join("");
@@ -477,7 +485,8 @@
       var list = pinyin.get(seg.key.charAt(0)) || [];
       if (!list.length && doc < this.manifest.experts) {
         var t = await this.text(doc);
-        if (t.s && t.s.startsWith(seg.key.charAt(0))) list = [[doc, t.s]];
+        var letter = seg.key.charAt(0);
+        if (t.s && t.s.split("|").some(function (p) { return p.startsWith(letter); })) list = [[doc, t.s]];
       }
       var entry = list.find(function (e) { return e[0] === doc; });
       if (entry && (pinyinScore(seg.key, entry[1]) || 0) >= 2) return "prefix";
