@@ -236,12 +236,20 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
             if f"{folder}/{stale.name}" not in files:
                 shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
     total, crc = 0, 0
+    shard_bytes_list, pinyin_bytes = [0] * shards, {}
     for rel in sorted(files):
         if rel != "manifest.json":
             data = files[rel] if isinstance(files[rel], bytes) else _dump(files[rel])
             (out_dir / rel).write_bytes(data)
             total += len(data)
             crc = zlib.crc32(data, zlib.crc32(rel.encode(), crc))
+            if rel.startswith("i/"):
+                shard_bytes_list[int(rel[2:-5])] = len(data)
+            elif rel.startswith("p/"):
+                pinyin_bytes[rel[2:-5]] = len(data)
+    # sizes the reading plan keeps a query's bytes within its budget with (query.py)
+    files["manifest.json"]["shardBytes"] = shard_bytes_list
+    files["manifest.json"]["pinyinBytes"] = pinyin_bytes
     # the browser asks for the other files with ?v=<build>: a page open across a deploy never mixes
     # old shards with a new manifest, and caches may keep the files as long as they like
     files["manifest.json"]["build"] = f"{crc:08x}"

@@ -36,7 +36,7 @@ from generator.search.text import CARD_FIELDS, PAGE_SIZE, decode_docs, decode_po
 MAX_SHARDS = 6
 ROUND1_BIG = 65_536  # round 1 reads an own file only up to this size (round 2 may find a smaller key)
 BUDGET = 260_000  # bytes of shards and own files one query may use before it checks candidates instead
-TOTAL = 290_000  # with the t/ files of the candidates it checks
+TOTAL = 285_000  # with the t/ files of the candidates it checks
 MAX_PINYIN = 2
 VERIFY = 25  # candidates always checked
 VERIFY_MAX = 200  # candidates checked when their t/ files (manifest textMean each) fit in TOTAL
@@ -78,7 +78,8 @@ class IndexReader:
         for k in order:
             name = self.shard_name(k)
             if name not in shards:
-                if len(shards) >= budget:
+                size = self.manifest["shardBytes"][int(name[2:-5])]
+                if len(shards) >= budget or shards and self._used(counts) + size > BUDGET:
                     continue
                 shards.append(name)
             shard = self.get(name) or {}
@@ -100,7 +101,8 @@ class IndexReader:
                 loaded[k] = decode_postings(self.get(f"x/{n}.json")["p"])
 
     def _used(self, counts) -> int:
-        return sum(self.sizes.get(name, 0) for name in counts.get("shards", [])) + counts.get("big", 0)
+        shard_bytes = self.manifest["shardBytes"]
+        return sum(shard_bytes[int(n[2:-5])] for n in counts.get("shards", [])) + counts.get("big", 0) + counts.get("pinyin", 0)
 
     def _checkable(self, n: int, counts) -> bool:
         return n <= VERIFY or n <= VERIFY_MAX and n * self.manifest["textMean"] <= TOTAL - self._used(counts)
@@ -139,7 +141,10 @@ class IndexReader:
         for seg in segments:
             letter = seg[1][:1] if seg[0] == "latin" and seg[1][:1].isalpha() else ""
             if letter and letter not in pinyin and len(pinyin) < MAX_PINYIN:
-                pinyin[letter] = self.pinyin(letter)
+                size = self.manifest["pinyinBytes"].get(letter, 0)
+                if not pinyin or self._used(counts) + size <= BUDGET:
+                    counts["pinyin"] = counts.get("pinyin", 0) + size
+                    pinyin[letter] = self.pinyin(letter)
         partial = False
         for budget, big_limit in ((min(len(segments), MAX_SHARDS), ROUND1_BIG), (MAX_SHARDS, BUDGET)):
             self._load(segments, loaded, budget, counts, big_limit)

@@ -20,7 +20,7 @@
   var ACCENTED = /[\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]/;
   var MARKS = /[\u0300-\u036f]/g;
   var GROUPS = ["discipline", "industry", "society", "district", "honour"];
-  var MAX_SHARDS = 6, ROUND1_BIG = 65536, BUDGET = 260000, TOTAL = 290000, MAX_PINYIN = 2, VERIFY = 25,
+  var MAX_SHARDS = 6, ROUND1_BIG = 65536, BUDGET = 260000, TOTAL = 285000, MAX_PINYIN = 2, VERIFY = 25,
     VERIFY_MAX = 200, OTHER = 1000, WORDS = 10;
   var CARD_FIELDS = ["id", "url", "name", "title", "affiliation", "honours", "disciplines", "kind"];
 
@@ -292,7 +292,9 @@
     var shards = counts.shards;
     order.forEach(function (k) {
       var name = self.shardName(k);
-      if (shards.indexOf(name) < 0 && shards.length < budget) shards.push(name);
+      if (shards.indexOf(name) >= 0 || shards.length >= budget) return;
+      if (shards.length && self.used(counts) + self.shardBytes(name) > BUDGET) return;
+      shards.push(name);
     });
     var files = await Promise.all(shards.map(function (name) { return self.get(name); }));
     var byName = new Map();
@@ -322,18 +324,18 @@
     }
   };
 
+  Index.prototype.shardBytes = function (name) {
+    return this.manifest.shardBytes[parseInt(name.slice(2, -5), 10)];
+  };
+
   Index.prototype.used = function (counts) {
-    var self = this, used = counts.big;
-    counts.shards.forEach(function (name) { used += self.size(name); });
+    var self = this, used = counts.big + counts.pinyin;
+    counts.shards.forEach(function (name) { used += self.shardBytes(name); });
     return used;
   };
 
   Index.prototype.checkable = function (n, counts) {
     return n <= VERIFY || (n <= VERIFY_MAX && n * this.manifest.textMean <= TOTAL - this.used(counts));
-  };
-
-  Index.prototype.size = function (rel) {
-    return sizes.get(new URL(rel, this.root).href + "?v=" + encodeURIComponent(this.manifest.build)) || 0;
   };
 
   Index.prototype.pinyin = async function (letter) {
@@ -425,11 +427,17 @@
     if (segments === null) return null;
     if (scope === undefined || scope === null) scope = this.manifest.docs;
     if (!segments.length) return { docs: [], marks: new Map(), partial: false };
-    var loaded = new Map(), pinyin = new Map(), counts = { shards: [], big: 0 };
+    var loaded = new Map(), pinyin = new Map(), counts = { shards: [], big: 0, pinyin: 0 };
     for (var i = 0; i < segments.length; i++) {
       var seg = segments[i];
       var letter = seg.kind === "latin" && isLetter(seg.key.charAt(0)) ? seg.key.charAt(0) : "";
-      if (letter && !pinyin.has(letter) && pinyin.size < MAX_PINYIN) pinyin.set(letter, await this.pinyin(letter));
+      if (letter && !pinyin.has(letter) && pinyin.size < MAX_PINYIN) {
+        var size = this.manifest.pinyinBytes[letter] || 0;
+        if (!pinyin.size || this.used(counts) + size <= BUDGET) {
+          counts.pinyin += size;
+          pinyin.set(letter, await this.pinyin(letter));
+        }
+      }
     }
     var rounds = [[Math.min(segments.length, MAX_SHARDS), ROUND1_BIG], [MAX_SHARDS, BUDGET]];
     var r;
