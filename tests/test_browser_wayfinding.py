@@ -4,6 +4,7 @@ them, breadcrumbs, and "返回搜索结果" after a search."""
 
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 import pytest
@@ -77,16 +78,16 @@ def _expert_with(field):
     return next((i, e) for i, e in _published().items() if e.get(field))
 
 
-@pytest.mark.parametrize("group", ["discipline", "industry", "district", "society"])
+@pytest.mark.parametrize("group", ["discipline", "industry", "district", "society", "honour"])
 def test_a_value_on_an_expert_page_opens_the_directory_filtered_by_it(page, server, group):  # noqa: F811
     experts = _published()
-    field = {"discipline": "disciplines", "industry": "industries", "district": "district", "society": "societies"}[group]
+    field = {"discipline": "disciplines", "industry": "industries", "district": "district", "society": "societies", "honour": "honours"}[group]
     eid, expert = _expert_with(field)
     value = expert[field] if group == "district" else expert[field][0]
     if group == "society":
         value = value["society"]
     page.goto(server + f"experts/{eid}/")
-    link = page.locator(f"article a.kx-find[href*='{group}=']").first
+    link = page.locator(f"article .kx-record a[href*='experts/?{group}=']").first
     link.click()
     page.wait_for_url("**/experts/?*")
     page.evaluate("window.kexieDirectory.ready")
@@ -141,3 +142,33 @@ def test_every_record_page_has_breadcrumbs(page, server, folder, title):  # noqa
     page.goto(server + f"{folder}/{_first(folder)}/")
     assert _crumbs(page) == ["首页", title, page.inner_text("h1")]
     assert page.locator("[data-kx-back]").count() == 0
+
+
+def test_a_need_page_leads_to_experts_of_its_industry(page, server):  # noqa: F811
+    import yaml
+
+    from tests.sitebuild import REPO
+
+    nid = _first("needs")
+    need = yaml.safe_load((REPO / "records" / "needs" / f"{nid}.yaml").read_text(encoding="utf-8"))
+    expected = sum(1 for e in _published().values() if need["industry"] in e.get("industries", []))
+    page.goto(server + f"needs/{nid}/")
+    page.click("article .kx-record a[href*='experts/?industry=']")
+    page.wait_for_url("**/experts/?industry=*")
+    page.evaluate("window.kexieDirectory.ready")
+    page.wait_for_function(f"document.querySelector('[data-kx-count]').textContent.includes('{expected} 位')")
+    assert _count(page) == expected
+
+
+def test_a_target_figure_opens_the_records_it_counts(page, server):  # noqa: F811
+    page.goto(server + "targets/")
+    figure = page.locator("article table details.kx-audit").first
+    figure.locator("summary").click()
+    links = figure.locator("a")
+    shown = int(re.match(r"\d+", figure.locator("summary").inner_text()).group())
+    assert shown >= 1 and links.count() == shown  # "2家" lists two records
+    href = links.first.get_attribute("href")
+    title = links.first.inner_text()
+    links.first.click()
+    page.wait_for_url("**/" + href.replace("../", ""))
+    assert page.inner_text("h1") == title

@@ -50,6 +50,7 @@ PROJECT = "拒绝输出到 {}：这是项目目录（mkdocs.yml 所在目录）�
         ("records", SOURCE),
         ("schemas", SOURCE),
         ("site_src", SOURCE),
+        ("overrides", SOURCE),  # theme.custom_dir in mkdocs.yml
         (".git", SOURCE),
         (".", PROJECT),
         ("..", PROJECT),

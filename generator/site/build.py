@@ -80,10 +80,14 @@ def _options(config_file: Path, records: Path | None) -> dict:
 
 
 def _sources(config_file: Path, records: Path | None) -> list[Path]:
-    """Folders the build reads besides the fixed ones: the records folder and MkDocs' docs_dir."""
+    """Folders the build reads besides the fixed ones: the records folder, MkDocs' docs_dir and
+    the theme's custom_dir (overrides/)."""
     project = config_file.resolve().parent
     config = _config_file_options(config_file)
     sources = [project / str(config.get("docs_dir") or "docs")]
+    theme = config.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        sources.append(project / str(theme["custom_dir"]))
     for entry in config.get("plugins") or []:
         if isinstance(entry, dict) and isinstance(entry.get("kexie"), dict):
             sources.append(project / str(entry["kexie"].get("records") or "records"))
