@@ -399,18 +399,27 @@ class Synth:
         _, outer = self.add_service("service-base", *base_dates, lead=lead)
         outer["_contains"].append(inner)
         inner["summary"] = "服务站自次年起并入本学会牵头的协同创新服务基地统一实施，基地项目不再重复资助本服务站。"
+        # 管理办法第九条: the shortened funding is a change approved by CAST (change-approval)
+        inner["decisions"] = [{"kind": "change", "date": date(y0 + 1, 3, 10), "document": f"杭科协〔{y0 + 1}〕9号（演示）",
+                               "reason": "服务站并入协同创新服务基地统一实施，经批准资助年限调整为一年"}]
         # a station project whose disbursement was stopped after a failed assessment, and one that was revoked
         _, stop, ws, bad = *self.failing_station("outcomes"), *self.failing_station("accounts")
         stop["status"] = "terminated"
         stop["sanctions"] = [{"kind": "stop-disbursement", "date": date(y0 + 1, 12, r.randint(10, 28)),
-                              "reason": "未按期完成年度任务，年度考核不合格，停止拨款"}]
+                              "document": f"杭科协〔{y0 + 1}〕58号（演示）", "reason": "未按期完成年度任务，年度考核不合格，停止拨款"}]
         # exactly one revoked project: everything paid is refunded, and its society is banned for five years
         when, reason = self.day(date(y0 + 2, 3, 1), date(y0 + 2, 4, 30)), "经费未专款专用，年度考核不合格"
         bad["status"], ws["status"] = "revoked", "closed"
+        document = f"杭科协〔{when.year}〕21号（演示）"
         bad["sanctions"] = [{"kind": "revoke-and-refund", "date": when, "refund": sum(f["amount"] for f in bad["funding"]),
-                             "reason": reason}, {"kind": "five-year-ban", "date": when, "reason": reason}]
+                             "document": document, "reason": reason},
+                            {"kind": "five-year-ban", "date": when, "document": document, "reason": reason}]
         soc = next(s for s in self.recs["society"] if s["id"] == bad["lead_society"])
-        soc["bans"] = [{"from": when, "until": when.replace(year=when.year + self.policy["ban_years"]),
+        # 五年内 as the policy file reads it (ban_until): up to the day before the anniversary, or the anniversary
+        until = when.replace(year=when.year + self.policy["ban_years"])
+        if self.policy.get("ban_until") == "day-before-anniversary":
+            until -= timedelta(days=1)
+        soc["bans"] = [{"from": when, "until": until,
                         "reason": reason, "_project": bad}]
         for kind in ["service-base"] * (self.k(12) - 1) + ["service-station"] * (self.k(22) - 3):
             self.add_service(kind)

@@ -14,6 +14,7 @@ files `kexie report --year` writes (CSV, HTML). Rules of the recount (the spec, 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -331,3 +332,34 @@ def test_list_pages_equal_the_recount():
         sid = href.rstrip("/").split("/")[-1]
         gross = sum(f["amount"] for p in PROJECTS.values() if p["lead_society"] == sid for f in p["funding"])
         assert row[column][0] == wan(gross), sid
+
+
+def test_chart_labels_equal_the_recount():
+    """The bar charts print each bar's gross amount: every bar equals the recount of its line."""
+    site = demo_site()
+    pages = [(site / "funding" / "index.html", None)] + [
+        (site / "funding" / str(y) / "index.html", y) for y in all_years()
+    ]
+    bars = 0
+    for path, year in pages:
+        expected = recount(year)
+        text = path.read_text(encoding="utf-8")
+        for section, chart in re.findall(r'<h2 id="([a-z-]+)">[^<]*</h2>\s*<figure class="kx-chart">(.*?)</figure>', text, re.S):
+            for label, amount in re.findall(r'kx-bars__label">([^<]*)</span>.*?kx-bars__value">([^<]*)</span>', chart):
+                label = html.unescape(label)
+                matches = [k for k in expected[section] if k == label or (label.endswith("…") and k.startswith(label[:-1]))]
+                assert len(matches) == 1, (path, section, label)
+                assert amount == wan(expected[section][matches[0]]["gross"]), (path, section, label)
+                bars += 1
+    assert bars > 20
+
+
+def test_workstation_pages_equal_the_recount():
+    site = demo_site()
+    checked = 0
+    for wid in STATIONS:
+        text = (site / "workstations" / wid / "index.html").read_text(encoding="utf-8")
+        for pid, amount in re.findall(r'href="\.\./\.\./projects/([^/]+)/">[^<]*</a>（[^，<]*，([\d,.]+) 万元）', text):
+            assert amount == wan(sum(f["amount"] for f in PROJECTS[pid]["funding"])), (wid, pid)
+            checked += 1
+    assert checked == sum(1 for p in PROJECTS.values() if p.get("workstation") in STATIONS)

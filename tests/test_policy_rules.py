@@ -383,6 +383,14 @@ VARIANTS = {
             "funding": [], "status": "active", "owner": "hz-agri"}))],
         "sanction-ban", P + "agri-topic-2022.yaml", "applied", "2017-03-01 至 2022-02-28 期间不受理",
     ),
+    "base-without-project-in-an-enterprise": (
+        [(W + "binjiang-new-base.yaml", lambda d: d.update({
+            "id": "binjiang-new-base", "name": "尚无项目的示例基地", "kind": "service-base",
+            "host": {"name": "滨江示例科技有限公司", "type": "enterprise"}, "district": "滨江区",
+            "industry": "信息软件", "established": "2017-05-01", "lead_society": "hz-computer",
+            "status": "active", "owner": "hz-computer"}))],
+        "base-location", W + "binjiang-new-base.yaml", "host.type", "却填为企业",
+    ),
     "assessment-year-missing": (
         [(P + "computer-station-2015.yaml", _set(("assessments",), None))],
         "assessment-missing", P + "computer-station-2015.yaml", "funding.1.year", "没有 2016 年度考核记录",

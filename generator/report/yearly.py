@@ -95,6 +95,7 @@ def report_files(model, year: int, warnings, site_url: str, records=None) -> dic
     html = env.get_template("report.html").render(
         s=summary, m=model, base=site_url, warnings=year_warnings(warnings, records, model, summary, year),
         policy_title=book_title((policy or {}).get("title", "（无对应政策期）")),
+        policy=policy,
     )
     return {
         f"funding-{year}.html": html.encode("utf-8"),

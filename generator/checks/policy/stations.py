@@ -7,9 +7,10 @@ overseas-activity (保障措施（二）, error)
     to — co-organises the activity with that base: it is the base's `lead_society` or one of its
     `partner_societies`. Reported at `workstation` (or at `lead_society` for the last condition).
 base-location (管理办法第三条、第四条（三）, error)
-    For a programme with `host_types` (this period: the service base must sit in a park or zone):
-    the project's workstation's `host.type` is one of them. Reported in the project file at
-    `workstation`, naming the workstation file to correct.
+    A workstation whose kind is the `workstation_kind` of a programme with `host_types` (this
+    period: a service base must sit in a park or zone, host type park) has a `host.type` among
+    them. Judged under the period in force on its `established` date (else the latest period),
+    reported in the workstation's file at `host.type`, whether or not a project names it yet.
 agreement-parties (管理办法第四条（七）、第五条（四）, error)
     For a programme whose eligibility sets `agreement_required`: the agreement of the project's
     workstation (when recorded; its absence is eligibility-agreement's) has among its `parties`
@@ -69,23 +70,27 @@ def check_overseas_activity(context: PolicyContext, rule_id: str):
 
 
 def check_base_location(context: PolicyContext, rule_id: str):
-    for project, period in context.projects():
-        terms = context.terms(project, period, rule_id)
-        if not terms or not terms.get("host_types"):
+    for station in context.records.valid("workstation"):
+        period = context.period_for(station.data["established"]) or context.latest_period
+        if period is None or not period.applies(rule_id):
             continue
-        station = _station(context, project)
-        if station is None:
+        terms = next(
+            (p for p in period.data["programmes"]
+             if p.get("workstation_kind") == station.data["kind"] and p.get("host_types")),
+            None,
+        )
+        if terms is None:
             continue
         host_type = station.data["host"]["type"]
         if host_type in terms["host_types"]:
             continue
         allowed = "、".join(context.label("host-type", t) for t in terms["host_types"])
-        name = context.label("programme", project.data["programme"])
+        kind_name = context.label("workstation-kind", station.data["kind"])
         yield context.problem(
-            period, rule_id, project, ("workstation",),
-            f"{name}须落地{allowed}，`{station.id}` 的依托单位{quote(station.data['host']['name'])}却是"
-            f"{context.label('host-type', host_type)}：请核对 records/workstations/{station.id}.yaml 的 host.type，"
-            "或本项目的类别",
+            period, rule_id, station, ("host", "type"),
+            f"{kind_name}须落地{allowed}（科技园区），本基地的依托单位{quote(station.data['host']['name'])}却填为"
+            f"{context.label('host-type', host_type)}：请核对 host（依托单位应是基地所在的园区，"
+            "园区内的企业是服务对象），或核对本记录的类别",
             article=terms.get("host_article"),
         )
 
