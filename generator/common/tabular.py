@@ -11,8 +11,9 @@ A cell is `str`, `int`, `float`, `Decimal` or `None` (an empty cell); anything e
 say 是/否 in words) is a TypeError, so a caller cannot slip an unconverted value through.
 
 Text cells (rule: OWASP "CSV Injection"):
-- a text cell whose first character is `=`, `+`, `-`, `@`, a tab or a carriage return — or whose
-  first character after leading whitespace is one of `=+-@` — gets a `'` in front (`neutralise`);
+- a text cell whose first character is `=`, `+`, `-`, `@` (or their full-width forms ＝＋－＠), a
+  tab or a carriage return — or whose first character after leading whitespace is one of those —
+  gets a `'` in front (`neutralise`);
 - in XLSX every text cell is stored as a string (data type "s"), never as a formula;
 - control characters that XLSX cannot hold (C0 controls other than tab, LF, CR) are written as
   visible `\\x0b`-style escapes, in both formats, so the two files say the same thing;
@@ -33,7 +34,9 @@ from typing import Iterable, Sequence
 
 Cell = str | int | float | Decimal | None
 
-FORMULA_STARTS = ("=", "+", "-", "@")
+# OWASP's = + - @, and their full-width forms (U+FF1D ＝, U+FF0B ＋, U+FF0D －, U+FF20 ＠): Chinese and
+# Japanese input methods type those, and spreadsheets in East Asian locales turn them into formulas
+FORMULA_STARTS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XLSX (XML 1.0) cannot hold
 XLSX_CELL_LIMIT = 32767
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")

@@ -18,6 +18,7 @@ MAX_COMMENT = 60000  # GitHub refuses comments over 65536 characters
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+_WWW = re.compile(r"www\.", re.IGNORECASE)
 
 
 def md_text(value, limit: int = MAX_VALUE) -> str:
@@ -29,7 +30,9 @@ def md_text(value, limit: int = MAX_VALUE) -> str:
 def _escape(text: str) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
-    return text.replace("@", "@\u200b").replace("://", ":\u200b//")
+    text = text.replace("@", "@\u200b").replace("://", ":\u200b//")
+    # GitHub also links a bare `www.host` (GFM extended autolink): a zero-width space breaks it
+    return _WWW.sub(lambda m: m.group()[:3] + "\u200b.", text)
 
 
 def md_message(text: str, limit: int = 500) -> str:

@@ -27,7 +27,8 @@ _HOST = re.compile(r"^[^\s/\\?#@]+(?:@[^\s/\\?#@]+)?$")
 def safe_link(url: str, depth: int = RECORD_PAGE_DEPTH) -> bool:
     """May a link in record text point at `url`? Only:
 
-    - `http://host…` / `https://host…` with a host (not `http:/x`, `https:///x`);
+    - `http://host…` / `https://host…` with a host (not `http:/x`, `https:///x`) and no user name
+      before it (not `https://good.example@evil.example/`);
     - `mailto:name@host.domain`;
     - a relative link that stays inside the site from a page `depth` folders below its root
       (`../zhang-wei/`, `#x`; not `/x`, which leaves a site served under a path, nor `//host`).
@@ -40,7 +41,9 @@ def safe_link(url: str, depth: int = RECORD_PAGE_DEPTH) -> bool:
     if scheme:
         name = scheme.group(1).lower()
         if name in ("http", "https"):
-            return url[len(name) + 1 :].startswith("//") and bool(_HOST.match(urlsplit(url).netloc))
+            netloc = urlsplit(url).netloc
+            # no `user@` before the host: https://www.zju.edu.cn@evil.example/ shows one site, opens another
+            return url[len(name) + 1 :].startswith("//") and "@" not in netloc and bool(_HOST.match(netloc))
         if name == "mailto":
             address = unquote(url[7:].split("?", 1)[0])
             user, at, host = address.rpartition("@")

@@ -25,8 +25,6 @@ RULE = "yaml-fullwidth"
 # what a plain scalar may start with for one of the checks below to apply (a cheap first test)
 STARTS = frozenset("\u3000－—–―‐‑﹣−“”‘’＂＇") | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _DASHES = "－—–―‐‑﹣−"
-_COLON_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*[ \u3000]*(：)")
-_SPACE_AFTER_COLON = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*:(\u3000)")
 _DASH_ITEM = re.compile(f"([{_DASHES}])[ \u3000]")
 _DOUBLE, _SINGLE = "“”＂", "‘’＇"
 
@@ -37,6 +35,24 @@ INDENT = "这里用了全角空格“　”缩进，请改为半角空格（YAML
 
 def _dash(ch: str) -> str:
     return f"这里用了全角的“{ch}”作列表的短横线，请改为半角短横线“-”加空格"
+
+
+# More members of the same classes (attack round): colons that look like `:` (small, ratio,
+# vertical-form, modifier-letter) and the other spaces YAML does not count as spaces — U+00A0
+# 不间断空格 above all, which pages and WeChat paste — in indentation or after a colon.
+_COLONS = "：﹕∶︓꞉"
+_WIDE_SPACES = "\u3000\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+_COLON_KEY = re.compile(f"[A-Za-z_][A-Za-z0-9_-]*[ {_WIDE_SPACES}]*([{_COLONS}])")
+_SPACE_AFTER_COLON = re.compile(f"[A-Za-z_][A-Za-z0-9_-]*:([{_WIDE_SPACES}])")
+STARTS = STARTS | frozenset(_WIDE_SPACES)
+
+
+def _space_name(ch: str) -> str:
+    return "全角空格“　”" if ch == "\u3000" else "不间断空格 U+00A0" if ch == "\u00a0" else f"特殊空格 U+{ord(ch):04X}"
+
+
+def _colon(ch: str) -> str:
+    return COLON if ch == "：" else f"这里用了看起来像冒号的“{ch}”（U+{ord(ch):04X}），请改为半角冒号“:”加空格"
 
 
 def _quotes(first: str, last: str) -> str:
@@ -52,15 +68,16 @@ def scalar_mistake(value: str, key: bool, line_start: bool) -> tuple[int, str] |
     key: the scalar is a mapping key; line_start: nothing but spaces precedes it on its line."""
     if not value or value[0] not in STARTS:
         return None
-    if value[0] == "\u3000" and (key or line_start):
-        return 0, INDENT
+    if value[0] in _WIDE_SPACES and (key or line_start):
+        return 0, INDENT if value[0] == "\u3000" else f"这里用了{_space_name(value[0])} 缩进，请改为半角空格（YAML 只认半角空格）"
     if key or line_start:
         found = _COLON_KEY.match(value)
         if found:
-            return found.start(1), COLON
+            return found.start(1), _colon(found.group(1))
         found = _SPACE_AFTER_COLON.match(value)
         if found:
-            return found.start(1), SPACE_AFTER_COLON
+            space = found.group(1)
+            return found.start(1), SPACE_AFTER_COLON if space == "\u3000" else f"冒号后面用了{_space_name(space)}，请改为半角空格"
     if line_start and _DASH_ITEM.match(value):
         return 0, _dash(value[0])
     if len(value) >= 2 and (
@@ -139,7 +156,7 @@ class Lookalikes:
     def note(self, node, key: bool) -> None:
         """Called for every plain scalar; keeps only those whose first character can matter."""
         value = node.value
-        if value and (value[0] in VALUE_STARTS or (key and "：" in value)):  # nearly never true
+        if value and (value[0] in VALUE_STARTS or (key and any(c in value for c in _COLONS))):  # nearly never true
             self.candidates.append((node.start_mark.index, value, key))
 
     def first(self, text: str) -> tuple[int, int, str] | None:
@@ -156,6 +173,7 @@ class Lookalikes:
 _VALUE_STARTS = frozenset(_DASHES + _DOUBLE + _SINGLE)
 VALUE_STARTS = _VALUE_STARTS | {"\u3000"}  # a plain value starting so may read as full-width syntax
 
+VALUE_STARTS = VALUE_STARTS | frozenset(_WIDE_SPACES)
 
 _EXPLAIN = {
     "found character '\\t' that cannot start any token": "这里有 Tab 字符，YAML 只能用空格缩进",

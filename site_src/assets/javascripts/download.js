@@ -20,7 +20,7 @@
     ["学科", 24], ["服务行业", 16], ["所属学会", 30], ["个人主页", 24], ["公开邮箱", 24], ["页面", 40],
   ];
   var CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f]/g;
-  var FORMULA = /^[=+\-@]/;
+  var FORMULA = /^[=+\-@\uff1d\uff0b\uff0d\uff20]/;  // and full-width ＝＋－＠, as generator/common/tabular.py
 
   function neutralise(text) {
     text = String(text).replace(CONTROL, function (c) { return "\\x" + ("0" + c.charCodeAt(0).toString(16)).slice(-2); });
