@@ -41,6 +41,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # what XLSX (XML 1.0) ca
 XLSX_CELL_LIMIT = 32767
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+MAX_VALIDATED_ROW = 2000  # drop-downs reach this row: a society's roster, with room to spare
 
 
 def neutralise(text: str) -> str:
@@ -84,15 +85,28 @@ def csv_bytes(rows: Iterable[Sequence[Cell]], *, decimals: int | None = None, bo
 
 
 @dataclass
+class Validation:
+    """A drop-down on a 0-based column below the header: `source` is a range such as
+    "'选项'!$A$2:$A$63"; strict=False lets a cell hold other text too (a list of several values)."""
+
+    column: int
+    source: str
+    strict: bool = True
+
+
+@dataclass
 class Sheet:
     """One worksheet. `rows[:header_rows]` are bold and frozen; `number_formats` maps a 0-based
-    column to an Excel number format for the cells below the header; `widths` a column to a width."""
+    column to an Excel number format for the cells below the header; `widths` a column to a width;
+    `validations` are drop-downs; a `hidden` sheet holds what the others refer to."""
 
     name: str
     rows: list[Sequence[Cell]]
     header_rows: int = 1
     number_formats: dict[int, str] = field(default_factory=dict)
     widths: dict[int, float] = field(default_factory=dict)
+    validations: list[Validation] = field(default_factory=list)
+    hidden: bool = False
 
 
 def sheet_name(name: str) -> str:
@@ -121,6 +135,7 @@ def xlsx_bytes(sheets: Sequence[Sheet], timestamp: datetime.datetime) -> bytes:
     never the clock. Raises TypeError for cells that are not text, numbers or None."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = Workbook()
     book.remove(book.active)
@@ -137,6 +152,13 @@ def xlsx_bytes(sheets: Sequence[Sheet], timestamp: datetime.datetime) -> bytes:
             sheet.column_dimensions[sheet.cell(row=1, column=column + 1).column_letter].width = width
         if spec.header_rows:
             sheet.freeze_panes = sheet.cell(row=spec.header_rows + 1, column=1).coordinate
+        for rule in spec.validations:
+            letter = sheet.cell(row=1, column=rule.column + 1).column_letter
+            check = DataValidation(type="list", formula1=rule.source, allow_blank=True, showErrorMessage=rule.strict)
+            check.add(f"{letter}{spec.header_rows + 1}:{letter}{MAX_VALIDATED_ROW}")
+            sheet.add_data_validation(check)
+        if spec.hidden:
+            sheet.sheet_state = "hidden"
     book.properties.created = timestamp
     book.properties.modified = timestamp
     book.properties.creator = "kexie"
