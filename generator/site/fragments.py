@@ -6,7 +6,7 @@ from collections import Counter
 
 from generator.checks.policy.context import reference_date
 from generator.site.field_reference import field_reference
-from generator.site.opendata import DATASETS
+from generator.site.opendata import DATASETS, funding_rows
 from generator.model.summaries import period_of_year, summarize
 from generator.model.targets import target_progress
 from generator.site.search_docs import expert_documents, hint_examples, searched_fields
@@ -70,10 +70,17 @@ def directory_facets(model) -> dict:
 
 
 def datasets(model) -> list[dict]:
+    """The open-data files with their record counts (funding.csv: one row per project and year)."""
     return [
         {"name": name, "title": title, "schema": schema, "count": len(getattr(model, attribute))}
         for name, (title, schema, attribute, _row) in DATASETS.items()
-    ]
+    ] + [{"name": "funding", "title": "资助经费（每个项目每年一行：资助、退回、净额）", "schema": "", "count": len(funding_rows(model, False)), "csv_only": True}]
+
+
+def data_date(model) -> str:
+    """The date of the latest record change (the data's as-of date; never the clock)."""
+    dates = [r["changed"] for kind in ("experts", "societies", "workstations", "projects", "needs", "proposals") for r in getattr(model, kind).values() if r.get("changed")]
+    return max(dates, default="")
 
 
 def _contributing(env, context, arg=None):
@@ -90,7 +97,7 @@ FRAGMENTS = {
     "needs_index": _render("needs_index"),
     "docking": _render("docking"),
     "proposals_index": _render("proposals_index"),
-    "open_data": _render("open_data", datasets=datasets),
+    "open_data": _render("open_data", datasets=datasets, as_of=data_date),
     "home_counts": _render("home_counts"),
     "home_latest": _render_changes("home_latest"),
     "changes": _render_changes("changes"),

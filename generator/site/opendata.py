@@ -7,10 +7,9 @@ from pathlib import Path
 
 from generator.common.tabular import csv_bytes
 from generator.model.public import SiteModel
-
-
-def _join(values) -> str:
-    return ";".join(str(v) for v in values)
+from generator.records.cells import write_cell
+from generator.records.columns import Column, columns_for
+from generator.records.schemas import SchemaSet
 
 
 def _expert(e):
@@ -86,30 +85,107 @@ DATASETS = {
 }
 
 
-def _csv_cell(value):
-    """A JSON value as one CSV cell: lists joined with `;`, objects as JSON, booleans as 是/否.
-    The tabular writer neutralises formula-like text (the joined cell included)."""
+# open-data fields that are not record fields: their Chinese headers
+DERIVED = {
+    "url": "页面", "funding_total": "资助总额（元）", "total": "资助总额（元）", "demo": "演示数据",
+    "experts": "对接专家编号", "societies": "对接学会编号",  # a need's matched experts and societies
+}
+
+
+def _table(schemas: SchemaSet, schema: str, rows: list[dict], site_url: str) -> list[list]:
+    """Rows of the JSON file → a CSV table for people who open it in Excel: Chinese headers, a code
+    column and a label column for controlled values (学科代码, 学科), lists 、-separated, lists of
+    objects as 字段=值 items (the import layout), no embedded JSON."""
+    keys = list(rows[0]) if rows else ["id"]
+    columns = [c for c in columns_for(schemas, schema) if c.path[0] in keys]
+    header, cells = [], []
+    for column in columns:
+        coded = any(code != label for code, label in column.choices)
+        if coded:
+            header += [f"{column.header}代码", column.header]
+            cells.append(lambda row, c=column: _codes(c, row))
+            cells.append(lambda row, c=column: _labels(c, row))
+        else:
+            header.append(column.header)
+            cells.append(lambda row, c=column: _plain(write_cell(c, row)))
+    for key in keys:
+        if key not in {c.path[0] for c in columns}:
+            header.append(DERIVED.get(key, key))
+            cells.append(lambda row, k=key: _derived(k, row.get(k), site_url))
+    return [header, *([cell(row) for cell in cells] for row in rows)]
+
+
+def _plain(value):
+    return value if value is not None else ""
+
+
+def _values(column: Column, row: dict) -> list[str]:
+    value = row
+    for part in column.path:
+        value = value.get(part) if isinstance(value, dict) else None
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _codes(column: Column, row: dict) -> str:
+    return "、".join(_values(column, row))
+
+
+def _labels(column: Column, row: dict) -> str:
+    return "、".join(column.labels.get(v, v) for v in _values(column, row))
+
+
+def _derived(key: str, value, site_url: str):
+    if key == "url":
+        return f"{site_url}{value}"
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):
-        return _join(
-            json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict) else v for v in value
-        )
+        return "、".join(str(v) for v in value)
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return "，".join(f"{k}={v}" for k, v in value.items())
     return value
 
 
-def write_open_data(model: SiteModel, out_dir: Path) -> list[dict]:
+FUNDING_HEADER = ["项目编号", "项目名称", "项目类别", "承担学会编号", "承担学会", "年份", "资助（元）", "退回（元）", "净额（元）", "演示数据"]
+
+
+def funding_rows(model: SiteModel, demo: bool) -> list[list]:
+    """One row per project and year in which it was funded or had a refund decided (政策：退回款计入
+    作出决定的年度), with gross, refund and net in yuan."""
+    rows = []
+    for pid in sorted(model.projects):
+        p = model.projects[pid]
+        gross: dict[int, int] = {}
+        for entry in p["funding"]:
+            gross[entry["year"]] = gross.get(entry["year"], 0) + entry["amount"]
+        refunds: dict[int, int] = {}
+        for sanction in p["sanctions"]:
+            if sanction.get("refund"):
+                year = int(sanction["date"][:4])
+                refunds[year] = refunds.get(year, 0) + sanction["refund"]
+        society = model.societies.get(p["lead_society"], {}).get("name", p["lead_society"])
+        for year in sorted(set(gross) | set(refunds)):
+            g, r = gross.get(year, 0), refunds.get(year, 0)
+            rows.append([pid, p["title"], p["programme_label"], p["lead_society"], society, year, g, r, g - r, "是" if demo else "否"])
+    return rows
+
+
+def write_open_data(model: SiteModel, out_dir: Path, demo: bool = False, site_url: str = "") -> list[dict]:
+    """Write api/<name>.json (field names as in the records, plus `demo`) and api/<name>.csv
+    (Chinese headers, labels beside codes) for every dataset, and api/funding.csv (one row per
+    project and year: gross, refund, net in yuan). Returns [{name, title, schema, count}]."""
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = []
     for name, (title, schema, attribute, build_row) in DATASETS.items():
-        rows = [build_row(item) for item in getattr(model, attribute).values()]
+        rows = [{**build_row(item), "demo": demo} for item in getattr(model, attribute).values()]
         (out_dir / f"{name}.json").write_text(
             json.dumps(rows, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8"
         )
-        columns = list(rows[0]) if rows else ["id"]
-        table = [columns, *([_csv_cell(row.get(c)) for c in columns] for row in rows)]
-        (out_dir / f"{name}.csv").write_bytes(csv_bytes(table))
+        (out_dir / f"{name}.csv").write_bytes(csv_bytes(_table(model.labels, schema, rows, site_url)))
         summary.append({"name": name, "title": title, "schema": schema, "count": len(rows)})
+    funding = funding_rows(model, demo)
+    (out_dir / "funding.csv").write_bytes(csv_bytes([FUNDING_HEADER, *funding]))
+    summary.append({"name": "funding", "title": "资助经费（每个项目每年一行）", "schema": "", "count": len(funding), "csv_only": True})
     return summary

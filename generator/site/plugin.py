@@ -62,6 +62,10 @@ class KexieConfig(Config):
     records = c.Type(str, default="records")
     repository = c.Type(str, default="https://github.com/hzkx/kexie")
     branch = c.Type(str, default="main")
+    # the shipped records are fictional: every page and download says so
+    demo = c.Type(bool, default=False)
+    # the open data's licence, unless the records say otherwise
+    licence = c.Type(str, default="CC BY 4.0")
 
 
 class Links:
@@ -158,8 +162,10 @@ class KexiePlugin(BasePlugin[KexieConfig]):
     def _fill(self, html, page):
         if "<!-- kexie:" not in html:
             return prepare_tables(join_cjk_lines(html))  # 平台：\n公开 is one phrase, not "平台： 公开"
-        context = {"m": self.model, "base": base_for(page.url), "links": self.links, "schemas_dir": self.schemas_dir,
-                   "changes": self.changes}
+        context = {
+            "m": self.model, "base": base_for(page.url), "links": self.links, "schemas_dir": self.schemas_dir,
+            "changes": self.changes, "demo": self.config.demo, "licence": self.config.licence,
+        }
 
         def fill(match):
             name, arg = match.group(1), match.group(2)
@@ -204,7 +210,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
 
         # rendering and writing tens of thousands of pages is the longest step: two processes
         sitemap += fork_map(write, jobs, PARALLEL_PAGES_FROM)
-        write_open_data(self.model, site / "api")
+        write_open_data(self.model, site / "api", self.config.demo, config.site_url or "")
         write_docking(self.model, site / "needs", config.site_url or "")
         for year in funding_years(self.model):
             # the year's report files beside its page, the very bytes `kexie report` writes

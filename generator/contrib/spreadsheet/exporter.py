@@ -12,8 +12,8 @@ import datetime
 from pathlib import Path
 
 from generator.common.tabular import Sheet, Validation, csv_bytes, xlsx_bytes
-from generator.contrib.spreadsheet.cells import write_cell
-from generator.contrib.spreadsheet.columns import NO, YES, Column, columns_for
+from generator.records.cells import write_cell
+from generator.records.columns import NO, YES, Column, columns_for
 from generator.records.recordset import TYPE_ZH, RecordSet
 from generator.records.schemas import SchemaSet
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.checks.pipeline import check_records
-from generator.contrib.spreadsheet.cells import CellError, put, read_cell
-from generator.contrib.spreadsheet.columns import Column, columns_for
+from generator.records.cells import CellError, put, read_cell
+from generator.records.columns import Column, columns_for
 from generator.contrib.spreadsheet.reader import Table, column_letter, read_table
 from generator.records.dump import dump_record
 from generator.records.names import derive_pinyin, load_surnames

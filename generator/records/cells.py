@@ -11,7 +11,7 @@ import datetime
 import difflib
 import re
 
-from generator.contrib.spreadsheet.columns import FIELD_SEPARATOR, ITEM_SEPARATOR, NO, YES, Column
+from generator.records.columns import FIELD_SEPARATOR, ITEM_SEPARATOR, NO, YES, Column
 
 # 、 is what Chinese input methods type; , ; ，and line breaks are accepted too (pasted lists)
 _SPLIT = re.compile(r"\s*[、,，;；\n]\s*")

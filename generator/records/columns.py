@@ -1,4 +1,4 @@
-"""One record type's schema → the columns of its spreadsheet (template, import and export share them).
+"""One record type's schema → the columns of its spreadsheet (import, export, template, open-data CSV).
 
 A column per field, headed by the schema's Chinese title:
 - a nested object's fields get their own columns, headed "对象标题·字段标题" (公开授权·同意公开);
