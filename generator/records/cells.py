@@ -18,7 +18,7 @@ _SPLIT = re.compile(r"\s*[、,，;；\n]\s*")
 _LINES = re.compile(r"\s*\n\s*")
 QUOTE_OPEN, QUOTE_CLOSE = "「", "」"  # around an object field's value that holds a separator
 _SEPARATORS = set("；;，,=＝\n" + QUOTE_OPEN + QUOTE_CLOSE)
-_CODE_AND_LABEL = re.compile(r"^(\S+?)\s*[（(]?\s*(.*?)\s*[）)]?$")
+_CODE_AND_LABEL = re.compile(r"^([^\s（(]+)\s*[（(]?\s*(.*?)\s*[）)]?$")
 _TRUE = {YES, "true", "True", "TRUE", "1", "Y", "y", "yes", "同意", "√", "✓"}
 _FALSE = {NO, "false", "False", "FALSE", "0", "N", "n", "no", "不同意", "×"}
 
