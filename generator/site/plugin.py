@@ -205,7 +205,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             content += ld_script(json_ld(attribute, record, self.model, site_url))
             crumbs = breadcrumbs(titles[attribute], record[title_key], attribute == "experts")
             write_page(site, url, shell.render(record[title_key], url, content, crumbs, description(attribute, record, self.model)))
-            (site / folder / f"{record_id}.json").write_text(record_json(attribute, record), encoding="utf-8")
+            (site / folder / f"{record_id}.json").write_text(record_json(attribute, record, self.config.demo), encoding="utf-8")
             return url, record["changed"]
 
         # rendering and writing tens of thousands of pages is the longest step: two processes

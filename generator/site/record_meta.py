@@ -20,9 +20,10 @@ ASSOCIATION = {"@type": "Organization", "name": "杭州市科学技术协会"}
 _ROW = {attribute: build for _name, (_title, _schema, attribute, build) in DATASETS.items()}
 
 
-def record_json(attribute: str, record: dict) -> str:
-    """The record's open-data row as the text of `<folder>/<id>.json`."""
-    return json.dumps(_ROW[attribute](record), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+def record_json(attribute: str, record: dict, demo: bool = False) -> str:
+    """The record's open-data row (with the demo flag, as in api/<name>.json) as the text of
+    `<folder>/<id>.json`."""
+    return json.dumps({**_ROW[attribute](record), "demo": demo}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
 def _short(text: str) -> str:
