@@ -295,3 +295,15 @@ def test_masked_text_and_the_pull_request_comment():
     assert masked_text("0571-85012345") == "0571-85012345"
     shown = show("理事长（电话 １３９－１２３４－５６７８）", {})
     assert "５６７８" not in shown and "139" in shown and "78" in shown
+
+
+def test_zero_width_characters_inside_a_number_hide_nothing(tree, invoke):
+    """Zero-width spaces pasted inside a mobile number: removed by the text normalisation (a warning)
+    and, whatever that step does, seen through by the detector (an error)."""
+    path = tree / "records/experts/li-na.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("consent:", 'bio: "联系电话 138\\u200b1234\\u200b5678"\nconsent:', 1), encoding="utf-8")
+    run = invoke("validate")
+    rules = [line.rsplit("[", 1)[1] for line in run.lines[:-1]]
+    assert "privacy-mobile]" in rules, run.lines
+    assert any("138******78" in line for line in run.lines)
+    assert run.exit_code == 1
