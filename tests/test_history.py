@@ -81,7 +81,8 @@ def test_reader_sees_added_changed_and_removed_records_with_commit_times(history
 
 def test_changes_page_lists_public_changes_newest_first_with_field_summaries(history_site):
     page = _text(history_site / "changes" / "index.html")
-    rows = re.findall(r"<tr><td><time datetime=\"([^\"]+)\">[^<]+</time></td><td>([^<]+)</td><td>(.*?)</td><td>(.*?)</td></tr>", page)
+    cell = r"<td[^>]*>"  # phone cards label each cell (data-label)
+    rows = re.findall(rf"<tr>{cell}<time datetime=\"([^\"]+)\">[^<]+</time></td>{cell}([^<]+)</td>{cell}(.*?)</td>{cell}(.*?)</td></tr>", page)
     assert rows[0][0] == "2016-03-05T11:00:00+08:00"
     shown = {(action, re.sub(r"<[^>]+>", "", title), summary) for _when, action, title, summary in rows}
     assert ("删除需求", "合金零件表面耐磨涂层工艺改进", "删除记录") in shown  # the removed record's old title
@@ -115,7 +116,8 @@ def test_feed_is_valid_atom_with_commit_times(history_site):
 
 
 def test_every_page_advertises_the_feed(history_site):
-    pages = sorted(history_site.rglob("*.html"))
+    # every page of the site (the yearly report files beside /funding/YYYY/ are documents, not pages)
+    pages = sorted(history_site.rglob("index.html")) + [history_site / "404.html"]
     assert len(pages) > 15
     for page in pages:
         assert '<link rel="alternate" type="application/atom+xml"' in _text(page), page
@@ -185,15 +187,21 @@ def test_summaries_read_only_the_changed_fields_and_match_a_whole_parse(tmp_path
     assert _changed_parts(flow, b"{id: x, title: b}\n") == ({"id": "x", "title": "a"}, {"id": "x", "title": "b"})
 
 
-def test_record_text_xml_cannot_carry_keeps_the_feed_valid(tmp_path, monkeypatch):
+def test_old_record_text_xml_cannot_carry_keeps_the_feed_valid(tmp_path, monkeypatch):
+    """Today's validator refuses control characters, but history holds texts from before it: the
+    title of a record removed since is read from an old revision and must not break the feed."""
     project = make_project(BASE, "history-hostile")
     repo = Repo(project)
+    need = project / "records" / "needs" / "new-alloy-coating.yaml"
+    _edit(need, "title: 合金零件表面耐磨涂层工艺改进", 'title: "合金\\x0b零件\\x01涂层</title>"')
     _commit(repo, monkeypatch, "2016-01-10T09:00:00+08:00", "records")
-    _edit(project / "records" / "societies" / "hz-materials.yaml", "name: 杭州市材料学会", 'name: "杭州市\\x0b材料\\x01学会</title>"')
-    _commit(repo, monkeypatch, "2016-02-01T10:00:00+08:00", "edit")
+    repo.remove("records/needs/new-alloy-coating.yaml")
+    _commit(repo, monkeypatch, "2016-02-01T10:00:00+08:00", "remove")
     out = tmp_path / "site"
     result = run_kexie("build", "--out", str(out), cwd=project)
-    assert result.returncode == 0, result.stderr  # the validator accepts escaped controls in text
+    assert result.returncode == 0, result.stderr
     feed = feedparser.parse(_text(out / "atom.xml"))
     assert feed.bozo == 0, feed.bozo_exception
-    assert any(e.title == "修改学会：杭州市\ufffd材料\ufffd学会</title>" for e in feed.entries)
+    assert feed.entries[0].title == "删除需求：合金 零件\ufffd涂层</title>"  # \v is whitespace
+    changes = _text(out / "changes" / "index.html")
+    assert "合金 零件\ufffd涂层&lt;/title&gt;" in changes and "\x01" not in changes

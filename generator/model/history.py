@@ -102,7 +102,8 @@ class History:
             data = _data(raw) or {}
             name = data.get("name") or data.get("title")
             if isinstance(name, str) and name.strip():
-                names[blob] = " ".join(name.split())[:60]
+                # an old revision may predate today's checks: controls become U+FFFD, visibly
+                names[blob] = _CONTROL.sub("\ufffd", " ".join(name.split())[:60])
         return names
 
 
@@ -193,6 +194,7 @@ def _read_blobs(root: Path | None, blobs: set[str]) -> dict[str, bytes]:
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 _TOP_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*:")
 
 
