@@ -72,3 +72,20 @@ def check_privacy(records: RecordSet, schemas: SchemaSet | None = None):
             label = f"{name}（{title}）" if title else name
             for rule, message in describe(findings, label):
                 yield record.at(path, rule, message, ERROR)
+        for path, key in _keys(record.data):  # a field name is printed and published like a value
+            findings = find_private_numbers(key)
+            if findings:
+                for rule, message in describe(findings, f"字段名 {quote(key, marks='``')} "):
+                    yield record.at(path, rule, message, ERROR, key=True)
+
+
+def _keys(value, path=()):
+    """(path, key) of every text key (field name) inside value, at any depth."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield path + (key,), key
+            yield from _keys(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _keys(item, path + (index,))

@@ -15,6 +15,11 @@ overrides and isolates, zero-width characters, line/paragraph separators) as `\\
 a byte that was not UTF-8 in a file name (Python's surrogate escape) as `\\xNN`, the byte itself.
 Escaped text is printable and one line, and escaping it again changes nothing.
 
+Private numbers (a mobile or ID number, however written: common/private_numbers.py) are masked
+(138******78) in everything escaped or quoted: CI logs, annotations and PR comments are public,
+and not only the privacy check's own message repeats record text — an unknown field name, an
+enum value or an id is quoted by other checks too.
+
 `escape_lines` is for our own multi-line output that may carry record text (the build's errors):
 every line escaped and bounded, and no line may start a GitHub workflow command (`::`, `##[`).
 """
@@ -23,11 +28,14 @@ from __future__ import annotations
 
 import unicodedata
 
+from generator.common.private_numbers import masked_text
+
 LIMIT = 60  # characters of record text shown in a message
 LINE_LIMIT = 2000  # characters of one output line
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _HIDDEN = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 _WORKFLOW_COMMAND = ("::", "##[")
+_MARGIN = 40  # characters looked at past the limit, so a private number across the cut is masked whole
 
 
 def _escaped(char: str) -> str:
@@ -49,6 +57,9 @@ def escape(text, limit: int | None = None) -> str:
     Only the first `limit` characters are looked at, so a huge value costs nothing.
     """
     text = text if isinstance(text, str) else str(text)
+    if limit is not None and len(text) > limit + _MARGIN:
+        text = text[: limit + _MARGIN]  # a number cut at the limit is still seen whole, and masked
+    text = masked_text(text)
     if text.isprintable() and (limit is None or len(text) <= limit):  # the common case: nothing to do
         return text
     pieces, size = [], 0

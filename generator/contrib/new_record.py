@@ -7,6 +7,7 @@ import json
 import yaml
 from pathlib import Path
 
+from generator.common.quoting import quote
 from generator.records.recordset import FOLDERS
 from generator.records.schemas import SchemaSet, find_schemas_dir
 
@@ -18,10 +19,10 @@ class NewRecordError(Exception):
 
 def write_new_record(records: Path, record_type: str, record_id: str) -> Path:
     if record_type not in FOLDERS:
-        raise NewRecordError(f"没有“{record_type}”这种记录类型：可选 {', '.join(sorted(FOLDERS))}")
+        raise NewRecordError(f"没有{quote(record_type)}这种记录类型：可选 {', '.join(sorted(FOLDERS))}")
     schemas = SchemaSet(find_schemas_dir(records))
     if not schemas.accepts(schemas.field_schema(record_type, ("id",)), record_id):  # the schema decides
-        raise NewRecordError(f"编号 `{record_id}` 不合格式：只能用小写字母、数字和连字符，2 至 64 个字符，例如 zhang-wei")
+        raise NewRecordError(f"编号 {quote(record_id, marks='``')} 不合格式：只能用小写字母、数字和连字符，2 至 64 个字符，例如 zhang-wei")
     path = records / FOLDERS[record_type] / f"{record_id}.yaml"
     if path.exists():
         raise NewRecordError(f"{path} 已存在：换一个编号，或直接编辑该文件")
