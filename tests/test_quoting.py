@@ -103,8 +103,10 @@ def test_ansi_and_bidi_never_reach_the_terminal(tree):
     for fmt in ("text", "github", "json"):
         run = run_kexie("validate", "--format", fmt, cwd=tree)
         assert run.exit_code == 1
-        _no_forged_lines(run.stdout, allowed_annotations=1 if fmt == "github" else 0)
+        # one annotation for the value, one per refused character (issue #9: text-control)
+        _no_forged_lines(run.stdout, allowed_annotations=3 if fmt == "github" else 0)
         assert "\\x1b[2J\\x1b[31m学会\\u202e" in run.stdout.replace("\\\\", "\\")
+        assert "U+001B 转义符（ESC）" in run.stdout and "U+202E 从右至左覆盖" in run.stdout
 
 
 def test_a_250_kb_unknown_key_is_cut(tree):
@@ -163,8 +165,9 @@ def test_validate_names_a_file_whose_name_is_not_utf8(tree):
     ) in text.lines
     assert (
         "records/experts/a\\n::error file=README.md,line=1::x.yaml:2:5: 错误: 编号 `li-na` 与文件名 "
-        "`a\\n::error file=README.md,line=1::x.yaml` 不一致：请把文件改名为 `li-na.yaml`，"
-        "或把 id 改为 `a\\n::error file=README.md,line=1::x` [id-filename]"
+        "`a\\n::error file=README.md,line=1::x.yaml` 不一致：请把文件改名为 `li-na.yaml`"
+        # the file name is no valid id, so it is not offered as one (issue #9, class 10)
+        "（文件名 `a\\n::error file=README.md,line=1::x` 不能用作编号：编号只能用小写字母、数字和连字符，例如 zhang-wei） [id-filename]"
     ) in text.lines
 
 

@@ -2,8 +2,8 @@
 
 - `text-invisible` (warning): a harmless invisible character (U+200B 零宽空格 …) was removed when the
   record was loaded; everything downstream already sees the text without it (records/text.py).
-- `text-control` (error): a control, direction or other format character that is refused. It is
-  dropped from the data too, and the record is treated like one that failed its schema.
+- `text-control` (error): a control, direction or other format character that is refused; the
+  record is treated like one that failed its schema (no page, file or report is made from it).
 - `text-blank` (error): a text made only of spaces and punctuation (“　 ”, “··”) says nothing.
   Every string whose field is not a fixed vocabulary is checked, required or not.
 """
