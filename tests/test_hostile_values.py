@@ -143,7 +143,8 @@ def test_the_suspect_set_covers_every_format_private_use_and_control_character()
 
 def test_normalize_removes_harmless_invisibles_and_reports_refused_ones():
     assert normalize("浙江\u200b大学") == ("浙江大学", [("\u200b", True, 1, 2)])
-    assert normalize("a\vb\vc") == ("abc", [("\v", False, 2, 1)])
+    assert normalize("a\vb\vc") == ("a\vb\vc", [("\v", False, 2, 1)])  # refused: kept, reported
+    assert normalize("a\vb\u200bc", drop_refused=True)[0] == "abc"
     assert normalize("第一段\n第二段") == ("第一段\n第二段", [])
     assert normalize("x\ny", allow_newline=False)[1] == [("\n", False, 1, 1)]
     assert char_name("\u200b") == "U+200B 零宽空格"

@@ -10,7 +10,7 @@ from generator.checks.names import check_names
 from generator.checks.policy import check_policy
 from generator.checks.privacy import check_privacy
 from generator.checks.text import check_text
-from generator.records.problems import Problem, Report
+from generator.records.problems import ERROR, Problem, Report
 from generator.records.recordset import RecordSet, load_records
 from generator.records.schemas import SchemaSet, find_schemas_dir
 
@@ -43,4 +43,10 @@ def check_loaded(records: RecordSet, problems: list[Problem], schemas: SchemaSet
     report.extend(check_privacy(records, schemas))
     report.extend(check_names(records, schemas))
     report.extend(check_policy(records, schemas))
+    # one message per value: a value with an error must be edited anyway, so the warning that its
+    # invisible characters were removed (checks/text.py) would only repeat the place
+    erroneous = {(p.path, p.field) for p in report.problems if p.severity == ERROR and p.field}
+    report.problems = [
+        p for p in report.problems if not (p.rule == "text-invisible" and (p.path, p.field) in erroneous)
+    ]
     return Checked(records, schemas, report)

@@ -2,8 +2,9 @@
 
 - `text-invisible` (warning): a harmless invisible character (U+200B 零宽空格 …) was removed when the
   record was loaded; everything downstream already sees the text without it (records/text.py).
-- `text-control` (error): a control, direction or other format character that is refused. It is
-  dropped from the data too, and the record is treated like one that failed its schema.
+  Not shown for a value that has an error of its own (checks/pipeline.py): one message per value.
+- `text-control` (error): a control, direction or other format character that is refused; the
+  record is treated like one that failed its schema (no page, file or report is made from it).
 - `text-blank` (error): a text made only of spaces and punctuation (“　 ”, “··”) says nothing.
   Every string whose field is not a fixed vocabulary is checked, required or not.
 """
@@ -40,7 +41,7 @@ def _label(schemas: SchemaSet, record: Record, path: tuple) -> str:
 
 def _finding_problem(record: Record, finding: Finding, label: str) -> Problem:
     where = f"字段名 {label}" if finding.key else label
-    times = f"{finding.count} 个" if finding.count > 1 else ""
+    times = f" {finding.count} 个" if finding.count > 1 else ""
     name = char_name(finding.char)
     line, column = record.doc.where(finding.path, key=finding.key, char=finding.char)
     field = ".".join(str(p) for p in finding.path)

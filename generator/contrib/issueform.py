@@ -124,7 +124,7 @@ def split_sections(body: str) -> tuple[dict[str, str], list[str]]:
 
 def _clean(value: str) -> str:
     # the records' own character classes (records/text.py), all dropped here: a form is not a file
-    value = normalize(value.replace("\t", " "))[0]
+    value = normalize(value.replace("\t", " "), drop_refused=True)[0]
     return "" if value.strip() == NO_RESPONSE else value.strip()
 
 

@@ -21,7 +21,7 @@ _SCHEMES = {"http", "https", "mailto"}
 # record text is rendered on record pages only, <type>/<id>/: two folders below the site's root
 RECORD_PAGE_DEPTH = 2
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
-_HOST = re.compile(r"^[^\s/\\?#@]+(?:@[^\s/\\?#@]+)?$")
+_HOST = re.compile(r"^[^\s/\\?#@]+(?:@[^\s/\\?#@]+)?\Z")  # \Z: the whole value, no final newline
 
 
 def safe_link(url: str, depth: int = RECORD_PAGE_DEPTH) -> bool:

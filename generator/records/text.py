@@ -28,8 +28,10 @@ another computer:
     nothing: the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0 — a "blank" name or a word split
     in two that no search finds), U+034F 组合用字素连接符, U+17B4/U+17B5, U+180B–U+180F.
 
-Refused characters are also dropped from the data (the record is invalid anyway), so no consumer
-can ever meet one. Keys (field names) are normalised like values.
+Refused characters stay in the data, so that every message quotes the value as it really is
+(common/quoting.py escapes them); the record counts as invalid, so `kexie build` and `kexie report`
+stop before any page, file or spreadsheet is written. Keys (field names) lose refused characters
+too, so `ti\u202etle` is reported once (the character), not a second time as an unknown field.
 """
 
 from __future__ import annotations
@@ -134,10 +136,14 @@ class Finding:
     offset: int  # index of its first occurrence in the value as written
 
 
-def normalize(text: str, allow_newline: bool = True) -> tuple[str, list[tuple[str, bool, int, int]]]:
-    """(text without removed and refused characters, [(char, removed, count, first offset)]).
+def normalize(
+    text: str, allow_newline: bool = True, drop_refused: bool = False
+) -> tuple[str, list[tuple[str, bool, int, int]]]:
+    """(text without the removed characters, [(char, removed, count, first offset)]).
 
-    A line feed is kept unless allow_newline is False (then it is refused like any control)."""
+    Refused characters stay (messages then quote the value as it really is; the record is
+    invalid), unless drop_refused is True. A line feed is kept unless allow_newline is False
+    (then it is refused like any control)."""
     if not _suspect(text) and (allow_newline or "\n" not in text):
         return text, []
     seen: dict[str, list[int]] = {}
@@ -145,6 +151,8 @@ def normalize(text: str, allow_newline: bool = True) -> tuple[str, list[tuple[st
     for index, ch in enumerate(text):
         if _SUSPECT.match(ch) or (ch == "\n" and not allow_newline):
             seen.setdefault(ch, [0, index])[0] += 1
+            if ch not in REMOVED and not drop_refused:
+                kept.append(ch)
         else:
             kept.append(ch)
     found = [(ch, ch in REMOVED, count, first) for ch, (count, first) in seen.items()]
@@ -180,7 +188,7 @@ def _walk(value, path, findings):
         for key, item in value.items():
             clean_key = key
             if isinstance(key, str):
-                clean_key, found = normalize(key)
+                clean_key, found = normalize(key, drop_refused=True)  # reported once, not again as unknown
                 findings.extend(Finding(path + (key,), True, ch, removed, count, first) for ch, removed, count, first in found)
                 if clean_key in out or clean_key in value and clean_key != key:
                     clean_key = key  # cleaning would merge two fields: keep the key as written

@@ -55,8 +55,8 @@ def number_for_text(label: str, value, doc, path: tuple, schema: dict, accepts, 
     written = typed(doc, path, value)
     message = f"{label} 是文字，这里写的却是数字 {written}：编号和代码是文字，必须加引号"
     candidates = [written]
-    if isinstance(value, int):
-        candidates.append(str(value))
+    if isinstance(value, int) or value.is_integer():  # 0430 → "430", 520.0 → "520"
+        candidates.append(str(int(value)))
     for index, candidate in enumerate(dict.fromkeys(candidates)):
         if accepts(schema, candidate):
             name = f"（{labels[candidate]}）" if candidate in labels else ""

@@ -23,14 +23,18 @@ from generator.common.quoting import escape
 RULE = "yaml-fullwidth"
 
 # what a plain scalar may start with for one of the checks below to apply (a cheap first test)
-STARTS = frozenset("\u3000－—–―‐‑﹣−“”‘’＂＇") | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+STARTS = frozenset("\u3000－—–―‐‑﹣−“”‘’＂＇，［【-") | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _DASHES = "－—–―‐‑﹣−"
 _DASH_ITEM = re.compile(f"([{_DASHES}])[ \u3000]")
+_DASH_WIDE_SPACE = re.compile("-(\u3000)")
 _DOUBLE, _SINGLE = "“”＂", "‘’＇"
 
 COLON = "这里用了全角冒号“：”，请改为半角冒号“:”加空格"
 SPACE_AFTER_COLON = "冒号后面用了全角空格“　”，请改为半角空格"
 INDENT = "这里用了全角空格“　”缩进，请改为半角空格（YAML 只认半角空格）"
+DASH_SPACE = "短横线后面用了全角空格“　”，请改为半角空格"
+COMMA = "这里用了全角逗号“，”分隔列表项，请改为半角逗号“,”"
+BRACKETS = "这里用了全角方括号括住列表，请改为半角方括号 [ ]，或改成每项一行、以“- ”开头的写法"
 
 
 def _dash(ch: str) -> str:
@@ -80,6 +84,12 @@ def scalar_mistake(value: str, key: bool, line_start: bool) -> tuple[int, str] |
             return found.start(1), SPACE_AFTER_COLON if space == "\u3000" else f"冒号后面用了{_space_name(space)}，请改为半角空格"
     if line_start and _DASH_ITEM.match(value):
         return 0, _dash(value[0])
+    if line_start and _DASH_WIDE_SPACE.match(value):
+        return 1, DASH_SPACE
+    if value[0] == "，":
+        return 0, COMMA
+    if len(value) >= 2 and value[0] in "［【" and value[-1] in "］】":
+        return 0, BRACKETS
     if len(value) >= 2 and (
         (value[0] in _DOUBLE and value[-1] in _DOUBLE) or (value[0] in _SINGLE and value[-1] in _SINGLE)
     ):
@@ -170,7 +180,7 @@ class Lookalikes:
         return None
 
 
-_VALUE_STARTS = frozenset(_DASHES + _DOUBLE + _SINGLE)
+_VALUE_STARTS = frozenset(_DASHES + _DOUBLE + _SINGLE + "［【-")
 VALUE_STARTS = _VALUE_STARTS | {"\u3000"}  # a plain value starting so may read as full-width syntax
 
 VALUE_STARTS = VALUE_STARTS | frozenset(_WIDE_SPACES)
