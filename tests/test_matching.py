@@ -108,20 +108,20 @@ def test_docking_list_page_and_downloads():
     needs = _records("needs")
     open_needs = sorted(k for k, v in needs.items() if v["status"] == "open")
     assert open_needs
-    html = (site / "needs" / "docking" / "index.html").read_text(encoding="utf-8")
+    html = (site / "docking" / "index.html").read_text(encoding="utf-8")
     for need_id in open_needs:
         assert f"needs/{need_id}/" in html
     for need_id in set(needs) - set(open_needs):
         assert f"needs/{need_id}/" not in html  # matched and closed needs are off the list
-    assert 'href="../../needs/docking.xlsx"' in html and 'href="../../needs/docking.csv"' in html
-    book = load_workbook(site / "needs" / "docking.xlsx", read_only=True)
+    assert 'href="../docking/docking.xlsx"' in html and 'href="../docking/docking.csv"' in html
+    book = load_workbook(site / "docking" / "docking.xlsx", read_only=True)
     districts = {needs[n]["unit"]["district"] for n in open_needs}
     assert set(book.sheetnames) == districts  # one sheet per district
     for name in book.sheetnames:
         rows = list(book[name].iter_rows(values_only=True))
         assert rows[0][:4] == ("区、县（市）", "行业", "需求编号", "需求")
         assert {r[0] for r in rows[1:]} == {name}
-    text = (site / "needs" / "docking.csv").read_bytes().decode("utf-8-sig")
+    text = (site / "docking" / "docking.csv").read_bytes().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert {r[2] for r in rows[1:]} == set(open_needs)
 

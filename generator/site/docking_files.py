@@ -1,4 +1,4 @@
-"""The docking list (对接清单) as files built with the site: needs/docking.xlsx and .csv.
+"""The docking list (对接清单) as files built with the site: docking/docking.xlsx and .csv (beside the /docking/ page).
 
 One sheet per district in the workbook (the way staff hand the list to each district), one CSV
 with every row; both list each open need with its top recommended experts and the reasons.

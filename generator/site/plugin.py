@@ -211,7 +211,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         # rendering and writing tens of thousands of pages is the longest step: two processes
         sitemap += fork_map(write, jobs, PARALLEL_PAGES_FROM)
         write_open_data(self.model, site / "api", self.config.demo, config.site_url or "")
-        write_docking(self.model, site / "needs", config.site_url or "")
+        write_docking(self.model, site / "docking", config.site_url or "")  # beside /docking/: a need id can never clash
         for year in funding_years(self.model):
             # the year's report files beside its page, the very bytes `kexie report` writes
             for name, data in report_files(self.model, year, self.warnings, config.site_url or "", self.records).items():
