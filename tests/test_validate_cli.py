@@ -51,6 +51,7 @@ CHECKS = [
     "schema-unique",
     "schema-range",
     "id-filename",
+    "id-reserved",
     "ref-missing",
     "ref-unpublished",
     "owner-unknown",

@@ -11,7 +11,9 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from generator.contrib.ownership import HANDLE, RECORD_NAME, SOCIETY_FOLDERS, UNREADABLE, load_data, owner_of
+from generator.contrib.ownership import (
+    HANDLE, RECORD_NAME, SOCIETY_FOLDERS, UNREADABLE, load_data, owner_of, reserved_society,
+)
 from generator.records.recordset import STAFF_OWNER
 
 HEADER = """\
@@ -33,6 +35,8 @@ def _handles(values) -> list[str]:
 
 
 def _read(path: Path):
+    if path.is_symlink():  # never a link's target: `kexie validate` reports the link itself
+        return None
     try:
         return load_data(path.read_bytes())
     except OSError:
@@ -50,7 +54,7 @@ def render(records: Path) -> str:
     societies_dir = records / "societies"
     for path in sorted(societies_dir.glob("*.yaml")) if societies_dir.is_dir() else []:
         data = _read(path)
-        if data and RECORD_NAME.match(path.name):
+        if data and RECORD_NAME.match(path.name) and not reserved_society(f"records/societies/{path.name}"):
             maintainers[path.stem] = _handles(data.get("maintainers"))
 
     staff_refs = " ".join(f"@{h}" for h in staff)
@@ -65,7 +69,7 @@ def render(records: Path) -> str:
         if not directory.is_dir():
             continue
         for path in sorted(directory.iterdir()):
-            if not path.is_file() or not RECORD_NAME.match(path.name):
+            if path.is_symlink() or not path.is_file() or not RECORD_NAME.match(path.name):
                 continue
             rel = f"records/{folder}/{path.name}"
             owner = owner_of(rel, _read(path))
