@@ -41,6 +41,7 @@ CHECKS = [
     "file-empty",
     "file-not-mapping",
     "file-location",
+    "file-hidden",
     "schema-required",
     "schema-unknown-field",
     "schema-type",
