@@ -235,8 +235,17 @@ def test_need_workflow_passes_the_body_through_a_file():
     assert job["env"]["BODY"] == "${{ github.event.issue.body }}"
     scripts = "\n".join(s.get("run", "") for s in job["steps"])
     assert 'printf \'%s\' "$BODY" >' in scripts
-    assert "kexie need-from-issue --body-file" in scripts
+    assert '--body-file "$RUNNER_TEMP/body.md"' in scripts and 'kexie need-from-issue "${args[@]}"' in scripts
     assert "'需求'" in job["if"]
+    # a branch staff have taken over is not overwritten: the existing branch and its PR are read
+    # first and handed to the converter, which refuses with exit 3 (needbranch.py)
+    assert '--branch "$BRANCH_REF" --pr-json "$RUNNER_TEMP/pr.json"' in scripts
+    assert "gh pr view \"$branch\" --repo \"$REPO\" --json state,labels,reviews" in scripts
+    [checkout] = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkout["with"]["fetch-depth"] == 0
+    push = [s for s in job["steps"] if "git push" in s.get("run", "")][0]
+    assert push["if"] == "steps.convert.outputs.rc == '0'"
+    assert push["run"].index('kexie validate "records/needs/issue-$NUMBER.yaml"') < push["run"].index("git push")
     need_form = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/need.yml").read_text(encoding="utf-8"))
     assert "需求" in need_form["labels"]
 
