@@ -197,3 +197,18 @@ def test_diff_summary_does_not_read_a_link(repo):
     text = summarize(Git(repo.root), repo.base, "HEAD", SchemaSet(PACKAGE_SCHEMAS)).markdown()
     assert "伪造的名字" not in text
     assert "是符号链接或子模块，不是普通文件" in text
+
+
+def test_codeowners_does_not_follow_a_linked_folder(tmp_path):
+    from generator.contrib.codeowners import render
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "hz-x.yaml").write_text(society("hz-x", "mallory"), encoding="utf-8")
+    records = tmp_path / "records"
+    (records / "staff").mkdir(parents=True)
+    (records / "staff" / "kexie.yaml").write_text(STAFF, encoding="utf-8")
+    (records / "societies").symlink_to(elsewhere, target_is_directory=True)
+    (records / "experts").mkdir()
+    (records / "experts" / "x-one.yaml").write_text(expert("x-one", "hz-x"), encoding="utf-8")
+    assert "mallory" not in render(records)

