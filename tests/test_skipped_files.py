@@ -85,3 +85,22 @@ def test_paths_in_github_annotations(tree):
 def test_nothing_to_say_about_a_clean_tree(tree):
     run = run_kexie("validate", cwd=tree)
     assert run.lines == [SUMMARY_OK]
+
+
+def test_folder_that_cannot_be_listed_is_an_error(tree, invoke, monkeypatch):
+    """os.walk leaves out a folder it cannot list (permissions) unless asked; the loader asks.
+    Tests run as root here, where chmod 000 does not stop reading, so the refusal is simulated."""
+    real = os.scandir
+    denied = os.path.join("records", "experts")
+
+    def scandir(path="."):
+        if os.fspath(path).endswith(denied):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    run = invoke("validate")
+    assert run.lines[0] == (
+        "records/experts: 错误: 无法读取这个文件夹，其中的文件都没有检查：请检查文件夹的访问权限 [file-unreadable]"
+    )
+    assert run.exit_code == 1

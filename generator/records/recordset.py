@@ -119,10 +119,15 @@ QUIET_HIDDEN = {".gitkeep", ".gitignore", ".gitattributes", ".DS_Store"}
 def iter_files(root: Path, skipped: list | None = None):
     """Every regular file under root, sorted, with the record type its folder implies (None:
     misplaced). Hidden entries (a name starting with ".") and symlinks, to folders or files, are
-    not read; each is appended to `skipped` as (path, is_dir, "hidden" | "symlink") so the caller
-    can say so, except the files in QUIET_HIDDEN."""
+    not read; each is appended to `skipped` as (path, is_dir, "hidden" | "symlink" | "unreadable")
+    so the caller can say so, except the files in QUIET_HIDDEN. A folder os.walk cannot list
+    (permissions) is "unreadable", not silently left out."""
     skipped = [] if skipped is None else skipped
-    for dirpath, dirnames, filenames in os.walk(root):  # never follows a symlinked folder
+
+    def unreadable(error: OSError) -> None:
+        skipped.append((Path(error.filename or root), True, "unreadable"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):  # links not followed
         folder = Path(dirpath)
         keep = []
         for name in sorted(dirnames):
@@ -150,6 +155,8 @@ def skipped_problem(root: Path, path: Path, is_dir: bool, why: str, shown: str) 
     symlink (a record must be the file itself; a link may lead anywhere, even out of the repository)."""
     what = "文件夹" if is_dir else "文件"
     unread = "，其中的文件不会被读取" if is_dir else "，不会被读取"
+    if why == "unreadable":
+        return Problem(shown, 0, 0, "file-unreadable", "无法读取这个文件夹，其中的文件都没有检查：请检查文件夹的访问权限")
     if why == "hidden":
         return Problem(shown, 0, 0, "file-hidden", f"{what}名以“.”开头，是隐藏{what}{unread}：如果是记录，请去掉名称开头的“.”；否则请删除它", WARNING)
     target = Path(os.path.realpath(path))
@@ -218,6 +225,8 @@ def _load_records(root: Path) -> tuple[RecordSet, list[Problem]]:
     skipped: list = []
 
     def show(path: Path) -> str:
+        if path == root:
+            return shown_root
         return f"{shown_root}/{path.relative_to(root).as_posix()}" if shown_root != "." else path.relative_to(root).as_posix()
 
     for path, record_type in iter_files(root, skipped):
