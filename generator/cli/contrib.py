@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+EXIT_REVIEWED = 3  # need-from-issue: staff have taken over the branch; the bot leaves it alone
 
 
 def _real_date(text: str) -> bool:
@@ -140,11 +141,24 @@ def diff(base, head, repo, schemas_dir, validation, sections):
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("records/needs"), show_default=True, help="输出目录")
 @click.option("--date", "today", help="提交日期 YYYY-MM-DD（默认今天）")
 @click.option("--schemas", "schemas_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), help="结构定义目录")
-def need_from_issue(body_file, number, out, today, schemas_dir):
-    """把“企业需求”issue 表单转换为 records/needs/ 中的一条需求记录。"""
+@click.option("--branch", help="已有的 need/issue-<编号> 分支（已取回的 git 版本）；有工作人员的提交时不再覆盖")
+@click.option("--base", default="HEAD", show_default=True, help="默认分支的版本（--branch 与它比较）")
+@click.option("--pr-json", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="`gh pr view --json state,labels,reviews` 的输出；已审核、已合并或关闭时不再覆盖")
+def need_from_issue(body_file, number, out, today, schemas_dir, branch, base, pr_json):
+    """把“企业需求”issue 表单转换为 records/needs/ 中的一条需求记录。
+
+    退出码：0 已生成；1 表单有误（输出可直接作为 issue 评论）；2 用法错误；3 工作人员已接手审核，不再覆盖分支。"""
     from generator.common.quoting import escape_lines
     from generator.contrib.issueform import need_from_issue as convert
+    from generator.contrib.needbranch import refusal, reviewed
+    from generator.contrib.gitread import Git
 
+    if branch is not None or pr_json is not None:
+        reasons = reviewed(Git("."), base, branch, _read_text(pr_json, "pull request 状态") if pr_json else "")
+        if reasons:
+            for line in refusal(number, reasons):
+                click.echo(escape_lines(line))  # git's words may be in it
+            sys.exit(EXIT_REVIEWED)
     if not body_file.is_file():
         _fail(f"找不到 issue 正文文件 {body_file}")
     try:

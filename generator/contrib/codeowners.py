@@ -11,7 +11,9 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
-from generator.contrib.ownership import HANDLE, RECORD_NAME, SOCIETY_FOLDERS, UNREADABLE, load_data, owner_of
+from generator.contrib.ownership import (
+    HANDLE, RECORD_NAME, SOCIETY_FOLDERS, UNREADABLE, load_data, owner_of, reserved_society,
+)
 from generator.records.recordset import STAFF_OWNER
 
 HEADER = """\
@@ -32,7 +34,13 @@ def _handles(values) -> list[str]:
     return result
 
 
+def _real_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()  # a linked folder may lead anywhere
+
+
 def _read(path: Path):
+    if path.is_symlink():  # never a link's target: `kexie validate` reports the link itself
+        return None
     try:
         return load_data(path.read_bytes())
     except OSError:
@@ -42,15 +50,15 @@ def _read(path: Path):
 def render(records: Path) -> str:
     staff: list[str] = []
     staff_dir = records / "staff"
-    for path in sorted(staff_dir.glob("*.yaml")) if staff_dir.is_dir() else []:
+    for path in sorted(staff_dir.glob("*.yaml")) if _real_dir(staff_dir) else []:
         data = _read(path)
         if data:
             staff += [h for h in _handles(data.get("handles")) if h.lower() not in {s.lower() for s in staff}]
     maintainers: dict[str, list[str]] = {}
     societies_dir = records / "societies"
-    for path in sorted(societies_dir.glob("*.yaml")) if societies_dir.is_dir() else []:
+    for path in sorted(societies_dir.glob("*.yaml")) if _real_dir(societies_dir) else []:
         data = _read(path)
-        if data and RECORD_NAME.match(path.name):
+        if data and RECORD_NAME.match(path.name) and not reserved_society(f"records/societies/{path.name}"):
             maintainers[path.stem] = _handles(data.get("maintainers"))
 
     staff_refs = " ".join(f"@{h}" for h in staff)
@@ -62,10 +70,10 @@ def render(records: Path) -> str:
     rows = []
     for folder in sorted(SOCIETY_FOLDERS):
         directory = records / folder
-        if not directory.is_dir():
+        if not _real_dir(directory):
             continue
         for path in sorted(directory.iterdir()):
-            if not path.is_file() or not RECORD_NAME.match(path.name):
+            if path.is_symlink() or not path.is_file() or not RECORD_NAME.match(path.name):
                 continue
             rel = f"records/{folder}/{path.name}"
             owner = owner_of(rel, _read(path))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-from generator.contrib.ownership import Change, Git, load_data
+from generator.contrib.ownership import SPECIAL_MODES, Change, Git, load_data
 from generator.records.recordset import RECORD_TYPES, TYPE_ZH
 from generator.contrib.prcomment import MARKDOWN, code, md_text
 from generator.records.recorddiff import record_notes
@@ -93,8 +93,9 @@ def summarize(git: Git, base: str, head: str, schemas: SchemaSet) -> Summary:
     changes = git.changes(base_commit, head_commit)
     records = [c for c in changes if record_type(c.old) or record_type(c.new)]
     others = [c.shown for c in changes if c not in records]
-    before = git.read(base_commit, [c.old for c in records if c.old])
-    after = git.read(head_commit, [c.new for c in records if c.new])
+    # a symlink's blob is its target text, a submodule is a commit: neither is read as a record
+    before = git.read(base_commit, [c.old for c in records if c.old and c.old_mode not in SPECIAL_MODES])
+    after = git.read(head_commit, [c.new for c in records if c.new and c.new_mode not in SPECIAL_MODES])
     items = []
     for change in records:
         items.append(_describe(change, before, after, schemas))
@@ -113,6 +114,9 @@ def _describe(change: Change, before: dict, after: dict, schemas: SchemaSet) -> 
     if change.new is None:
         return Item("删除", rtype, f"删除{zh}{record_name(rtype, PurePosixPath(change.old).stem, old)}")
     rid = PurePosixPath(change.new).stem
+    if change.special():
+        verb = "新增" if change.old is None else "修改"
+        return Item(verb, rtype, f"{verb}{zh}{code(rid)}：是符号链接或子模块，不是普通文件（未读取，见维护权限检查）")
     name = record_name(rtype, rid, new)
     if new is None:
         verb = "新增" if change.old is None else "修改"

@@ -4,24 +4,30 @@ GitHub renders an issue form as Markdown: `### <label>`, a blank line, the answe
 when left empty; "a, b" for a multiple-choice dropdown, read by its options since an option may
 itself hold 、 or a comma; "- [X] …" for a ticked checkbox). The body
 is untrusted: it is size-capped, only the form's own labels split it into sections (a label given
-twice is refused), values are checked against the schema's vocabularies, HTML is refused, and the
-record is written with records/dump.py (never by pasting text into YAML), then parsed back with the
-strict loader and validated against need.schema.json before anything is written.
+twice is refused), values are checked against the schema's vocabularies, HTML is refused, the
+consent box must carry the form's exact text, and the record is written with records/dump.py
+(never by pasting text into YAML). Before anything is written the text goes through the same
+pipeline as `kexie validate` (generator/checks/pipeline.py: strict parsing, schema, integrity and
+privacy checks such as ID and mobile numbers, policy) on a temporary copy of the records folder
+plus the new file; any error in the new file refuses it with a comment-ready Chinese message.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 
 from generator.checks.integrity import walk
+from generator.checks.pipeline import check_records
 from generator.checks.privacy import describe, find_private_numbers
 from generator.records.dump import dump_record
+from generator.records.problems import ERROR
 from generator.records.schemas import PACKAGE_SCHEMAS, SchemaSet
-from generator.records.strict_yaml import ParseError, parse
 from generator.records.text import normalize
 
 MAX_BODY = 64 * 1024
@@ -148,8 +154,8 @@ def parse_body(body: str, number: int, schemas: SchemaSet, today: str | None = N
                 problems.append(f"“{LABELS[key]}”有 {len(values[key])} 个字，超过 200 字上限：请精简")
     if values.get("description") and len(values["description"]) > 3000:
         problems.append(f"“需求描述”有 {len(values['description'])} 个字，超过 3000 字上限：请精简")
-    if values.get("consent") and not re.search(r"^-\s*\[[xX]\]", values["consent"], re.M):
-        problems.append(f"未勾选“{CONSENT_TEXT}”：请编辑 issue 并勾选")
+    if values.get("consent"):
+        problems += _consent_problems(values["consent"])
 
     voc = schemas.vocab
     host = {label: value for value, label in voc["host-type"].get("x-labels", {}).items()}
@@ -196,6 +202,16 @@ def parse_body(body: str, number: int, schemas: SchemaSet, today: str | None = N
     return Parsed(record, [])
 
 
+def _consent_problems(answer: str) -> list[str]:
+    """The consent section must be exactly the form's one box, ticked, with the form's own text
+    (GitHub renders it as `- [X] <label>`; need.yml's label, a test keeps them equal)."""
+    lines = [line.strip() for line in answer.split("\n") if line.strip()]
+    boxes = [re.match(r"^-\s*\[([ xX])\]\s*(.*)$", line) for line in lines]
+    if len(lines) == 1 and boxes[0] and boxes[0].group(2) == CONSENT_TEXT:
+        return [] if boxes[0].group(1) in "xX" else [f"未勾选“{CONSENT_TEXT}”：请编辑 issue 并勾选"]
+    return [f"“公开确认”与表单不一致：这一项只能是表单原有的勾选框“{CONSENT_TEXT}”，不能改写或增加文字；请编辑 issue，恢复原样并勾选"]
+
+
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text[:30] + ("…" if len(text) > 30 else "")
@@ -209,19 +225,33 @@ def dump(record: dict, number: int) -> str:
     )
 
 
-def schema_problems(text: str, schemas: SchemaSet) -> list[str]:
-    """The written text parsed back strictly and checked against need.schema.json."""
-    doc = parse(text.encode("utf-8"))
-    if isinstance(doc, ParseError):
-        return [f"生成的记录无法解析：{doc.message}"]
-    labels = {
-        "title": "需求标题", "unit.name": "单位名称", "unit.type": "单位类型",
-        "unit.district": "所在区、县（市）", "industry": "所属行业", "description": "需求描述",
-    }
+# record field → the form's label, to word the validator's messages for the issue's author
+FIELD_LABELS = {
+    "title": "需求标题", "unit.name": "单位名称", "unit.type": "单位类型",
+    "unit.district": "所在区、县（市）", "industry": "所属行业", "disciplines": "相关学科",
+    "description": "需求描述",
+}
+
+
+def record_problems(text: str, record_id: str, records: Path, schemas_dir: Path) -> list[str]:
+    """Every error `kexie validate` would report for the new file records/needs/<record_id>.yaml,
+    worded with the form's labels. Runs the one pipeline (check_records) on a temporary copy of
+    the records folder (symlinks copied as links, so nothing outside is read) plus the new file;
+    errors of other files are not the form's and are left to the PR check."""
+    with tempfile.TemporaryDirectory(prefix="kexie-need-") as tmp:
+        copy = Path(tmp) / "records"
+        if records.is_dir():
+            shutil.copytree(records, copy, symlinks=True)
+        new = copy / "needs" / f"{record_id}.yaml"
+        new.parent.mkdir(parents=True, exist_ok=True)
+        new.write_text(text, encoding="utf-8")
+        checked = check_records(copy, schemas_dir)
+        mine = [p for p in checked.report.sorted() if p.severity == ERROR and Path(p.path).resolve() == new.resolve()]
     problems = []
-    for _line, _col, _rule, message, fld in schemas.check("need", doc):
-        name = labels.get(fld) or next((v for k, v in labels.items() if fld.startswith(k)), None)
-        problems.append(f"“{name}”：{message}" if name else message)
+    for problem in mine:
+        name = FIELD_LABELS.get(problem.field) or next(
+            (v for k, v in FIELD_LABELS.items() if problem.field.startswith(k + ".")), None)
+        problems.append(f"“{name}”：{problem.message}" if name else problem.message)
     return problems
 
 
@@ -238,17 +268,24 @@ def private_numbers(record: dict) -> list[str]:
 
 def need_from_issue(body: str, number: int, out_dir: Path, schemas_dir: Path | None = None,
                     today: str | None = None) -> tuple[Path | None, list[str]]:
-    schemas = SchemaSet(schemas_dir or PACKAGE_SCHEMAS)
+    """Issue body → records/needs/issue-<number>.yaml in out_dir. Returns (path written, []) or
+    (None, Chinese problems for the issue's author); nothing is written unless the record passes
+    every check of `kexie validate`, and an existing file is never overwritten."""
+    schemas_dir = schemas_dir or PACKAGE_SCHEMAS
+    schemas = SchemaSet(schemas_dir)
     parsed = parse_body(body, number, schemas, today)
     if parsed.record is None:
         return None, parsed.problems
     text = dump(parsed.record, number)
-    problems = schema_problems(text, schemas) + private_numbers(parsed.record)
+    problems = private_numbers(parsed.record)  # masked numbers; then the whole pipeline below
     if problems:
         return None, problems
     target = out_dir / f"{parsed.record['id']}.yaml"
     if target.exists():
         return None, [f"{target} 已存在：issue #{number} 的需求已经生成过，请直接修改该文件"]
+    problems = record_problems(text, parsed.record["id"], out_dir.parent, schemas_dir)
+    if problems:
+        return None, problems
     out_dir.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target, []

@@ -21,6 +21,8 @@ def write_new_record(records: Path, record_type: str, record_id: str) -> Path:
     if record_type not in FOLDERS:
         raise NewRecordError(f"没有{quote(record_type)}这种记录类型：可选 {', '.join(sorted(FOLDERS))}")
     schemas = SchemaSet(find_schemas_dir(records))
+    if record_type == "society" and schemas.is_reserved_society_id(record_id):  # before the schema's "not"
+        raise NewRecordError(f"编号 `{record_id}` 是保留编号：kexie、hzkx、hzast 及以它们开头的编号代表市科协，学会不能使用，请换一个编号，例如 hz-xxx-xuehui")
     if not schemas.accepts(schemas.field_schema(record_type, ("id",)), record_id):  # the schema decides
         raise NewRecordError(f"编号 {quote(record_id, marks='``')} 不合格式：只能用小写字母、数字和连字符，2 至 64 个字符，例如 zhang-wei")
     path = records / FOLDERS[record_type] / f"{record_id}.yaml"

@@ -9,7 +9,13 @@ that the author may not touch:
   a society record is owned by the society itself (unless it says `owner: kexie`);
 * a record whose owner changes (moving it to another owner), even between two societies the
   author maintains;
-* every other file (schemas/, generator/, records/policies/, records/staff/, workflows, …).
+* every other file (schemas/, generator/, records/policies/, records/staff/, workflows, …);
+* for everyone, staff included: a symlink (git mode 120000) or a submodule (160000) under
+  records/. Git modes are read from the diff and the tree, so a symlink's target text is never
+  parsed as YAML, neither as a changed record nor as a staff or society file at BASE;
+* a society record with a reserved id (`kexie` and the others listed in
+  schemas/common.schema.json `$defs/society-id`): its maintainers never count, and only staff may
+  touch the file.
 
 Staff (records/staff/*.yaml `handles`) may change anything. Maintainers and staff are read from
 the BASE revision, so a pull request cannot add its author as a maintainer and use that right
@@ -19,13 +25,13 @@ away. GitHub handles compare case-insensitively.
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from generator.common.quoting import escape, quote
+from generator.common.quoting import quote
+from generator.contrib.gitread import SPECIAL_MODES, Change, Git, GitError  # noqa: F401 - re-exported
 from generator.records.recordset import RECORD_TYPES, STAFF_OWNER
-from generator.records.schemas import common_pattern
+from generator.records.schemas import PACKAGE_SCHEMAS, SchemaSet, common_pattern
 from generator.records.strict_yaml import ParseError, parse
 
 # record folders a society may maintain; everything else needs staff
@@ -33,121 +39,6 @@ SOCIETY_FOLDERS = {"experts", "needs", "projects", "proposals", "societies", "wo
 # the schema's patterns, matching whole values only: "some-handle\n" is no handle (issue #9)
 HANDLE = common_pattern("handle")
 RECORD_NAME = re.compile(common_pattern("id").pattern.removesuffix(r"\Z") + r"\.yaml\Z")
-
-
-
-class GitError(Exception):
-    """A git command failed; the message is for people (Chinese)."""
-
-
-@dataclass
-class Change:
-    status: str  # A, M, D, R, C, T
-    old: str | None  # path at BASE (None when added)
-    new: str | None  # path at HEAD (None when deleted)
-
-    @property
-    def shown(self) -> str:
-        """The path(s) for a message, escaped: a file name may hold newlines or non-UTF-8 bytes."""
-        if self.old and self.new and self.old != self.new:
-            return f"{escape(self.old)} → {escape(self.new)}"
-        return escape(self.new or self.old or "")
-
-
-class Git:
-    def __init__(self, cwd="."):
-        self.cwd = cwd
-
-    def run(self, *args: str, input: bytes | None = None) -> bytes:
-        try:
-            done = subprocess.run(
-                ["git", "-c", "core.quotepath=off", *args],
-                cwd=self.cwd,
-                input=input,
-                capture_output=True,
-                check=False,
-            )
-        except FileNotFoundError:
-            raise GitError("找不到 git 命令：请先安装 git") from None
-        if done.returncode != 0:
-            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise GitError(f"git {args[0]} 失败：{detail[-1] if detail else '未知错误'}")
-        return done.stdout
-
-    def resolve(self, ref: str) -> str:
-        if not ref or ref.startswith("-"):
-            raise GitError(f"不是有效的 git 版本：{ref!r}")
-        try:
-            return self.run("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").decode().strip()
-        except GitError:
-            raise GitError(
-                f"找不到 git 版本 {ref}：请确认它存在（在 GitHub Actions 中 checkout 需设 fetch-depth: 0）"
-            ) from None
-
-    def merge_base(self, base: str, head: str) -> str:
-        try:
-            return self.run("merge-base", base, head).decode().strip()
-        except GitError:
-            return base  # unrelated histories: compare the trees directly
-
-    def changes(self, base: str, head: str, paths: tuple[str, ...] = ()) -> list[Change]:
-        """Files changed from base to head, renames detected, as Change rows."""
-        out = self.run(
-            "diff", "--no-ext-diff", "--no-textconv", "--name-status", "-z", "-M",
-            base, head, "--", *paths,
-        )
-        parts = out.decode("utf-8", "surrogateescape").split("\0")
-        changes, i = [], 0
-        while i < len(parts) and parts[i]:
-            status = parts[i][0]
-            if status in "RC":
-                old, new = parts[i + 1], parts[i + 2]
-                changes.append(Change(status, old if status == "R" else None, new))
-                i += 3
-            else:
-                path = parts[i + 1]
-                changes.append(
-                    Change(status, None if status == "A" else path, None if status == "D" else path)
-                )
-                i += 2
-        return changes
-
-    def list_files(self, rev: str, folder: str) -> list[str]:
-        out = self.run("ls-tree", "-r", "-z", "--name-only", rev, "--", folder)
-        return [p for p in out.decode("utf-8", "surrogateescape").split("\0") if p]
-
-    def read(self, rev: str, paths: list[str]) -> dict[str, bytes | None]:
-        """Blob contents at rev, in one `git cat-file --batch`; None for a missing path.
-
-        The batch protocol is line-based: a path with a newline in its name is read on its own."""
-        odd = [p for p in paths if "\n" in p]
-        if odd:
-            result = self.read(rev, [p for p in paths if "\n" not in p])
-            for path in odd:
-                try:
-                    result[path] = self.run("cat-file", "blob", f"{rev}:{path}")
-                except GitError:
-                    result[path] = None
-            return result
-        if not paths:
-            return {}
-        request = "".join(f"{rev}:{p}\n" for p in paths).encode("utf-8", "surrogateescape")
-        out = self.run("cat-file", "--batch", input=request)
-        result, pos = {}, 0
-        for path in paths:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split()
-            pos = end + 1
-            if len(header) == 3 and header[1] == b"blob":
-                size = int(header[2])
-                result[path] = out[pos : pos + size]
-                pos += size + 1
-            elif len(header) == 3:  # a tree or a submodule commit, not a file
-                pos += int(header[2]) + 1
-                result[path] = None
-            else:  # "<object> missing"
-                result[path] = None
-        return result
 
 
 def load_data(raw: bytes | None):
@@ -172,12 +63,26 @@ def record_folder(path: str | None) -> str | None:
 
 
 UNREADABLE = "?"  # owner of a record whose YAML cannot be read
+_SCHEMAS: list[SchemaSet] = []
+
+
+def reserved_society(path: str | None) -> str | None:
+    """The id of a society file whose id is reserved (schemas/common.schema.json, `kexie` always)."""
+    parts = PurePosixPath(path or "").parts
+    if len(parts) != 3 or parts[:2] != ("records", "societies"):
+        return None
+    if not _SCHEMAS:
+        _SCHEMAS.append(SchemaSet(PACKAGE_SCHEMAS))
+    stem = PurePosixPath(parts[2]).stem
+    return stem if _SCHEMAS[0].is_reserved_society_id(stem) else None
 
 
 def owner_of(path: str, data) -> str:
     if data is None:
         return UNREADABLE
     owner = data.get("owner")
+    if reserved_society(path):
+        return STAFF_OWNER  # a society may not take a reserved id: its file is the staff's
     if RECORD_TYPES.get(PurePosixPath(path).parts[1]) == "society" and owner != STAFF_OWNER:
         return PurePosixPath(path).stem  # a society record belongs to the society itself
     return owner if isinstance(owner, str) and owner else UNREADABLE
@@ -210,7 +115,9 @@ def read_authority(git: Git, rev: str) -> Authority:
         data = load_data(raw)
         if data:
             authority.staff |= _handles(data.get("handles"))
-    society_files = [p for p in git.list_files(rev, "records/societies") if record_folder(p)]
+    society_files = [
+        p for p in git.list_files(rev, "records/societies") if record_folder(p) and not reserved_society(p)
+    ]
     for path, raw in git.read(rev, society_files).items():
         data = load_data(raw)
         if data:
@@ -223,10 +130,15 @@ class Refusal:
     change: Change
     owners: list[str]  # owners before/after, in order, without repeats
     reason: str
+    special: str = ""  # "是符号链接（git 文件模式 120000）": the file is not read at all
 
-    def line(self, author: str, societies: list[str]) -> str:
+    def line(self, author: str, societies: list[str], is_staff: bool = False) -> str:
         mine = "、".join(f"`{s}`" for s in societies) if societies else "任何学会"
         who = f"@{author}（维护：{mine}）" if societies else f"@{author}（不是任何学会的维护人）"
+        if is_staff:
+            who = f"@{author}（市科协工作人员）"
+        if self.special:
+            return f"拒绝：{self.change.shown} {self.special}，提交人 {who}：{self.reason}"
         if len(self.owners) > 1:
             owners = f"由 {_owner_zh(self.owners[0])} 改为 {_owner_zh(self.owners[-1])}"
         else:
@@ -256,7 +168,7 @@ class Verdict:
 
     def lines(self) -> list[str]:
         if self.refusals:
-            return [r.line(self.author, self.societies) for r in self.refusals]
+            return [r.line(self.author, self.societies, self.is_staff) for r in self.refusals]
         if not self.changes:
             return ["没有文件改动，无需检查维护权限。"]
         if self.is_staff:
@@ -274,14 +186,23 @@ def check(git: Git, base: str, head: str, author: str) -> Verdict:
     authority = read_authority(git, start)
     changes = git.changes(start, head_commit)
     societies = authority.societies_of(author)
+    # a symlink or submodule under records/ is refused for everyone, staff included
+    refusals = [_special_refusal(c, c.new, c.new_mode, SPECIAL_FIX) for c in changes
+                if _in_records(c.new) and c.new_mode in SPECIAL_MODES]
     if authority.is_staff(author):
-        return Verdict(author, True, societies, changes, [])
+        return Verdict(author, True, societies, changes, refusals)
 
-    record_changes = [c for c in changes if _is_record_change(c)]
+    refused = {id(r.change) for r in refusals}
+    record_changes = [c for c in changes if _is_record_change(c) and not c.special()]
     before = git.read(start, [c.old for c in record_changes if c.old])
     after = git.read(head_commit, [c.new for c in record_changes if c.new])
-    refusals = []
     for change in changes:
+        if id(change) in refused:
+            continue
+        if _in_records(change.old) and change.old_mode in SPECIAL_MODES:
+            fix = f"只有市科协工作人员可以删除或替换它；{STAFF_FIX}"
+            refusals.append(_special_refusal(change, change.old, change.old_mode, fix, "原来"))
+            continue
         if change not in record_changes:
             where = change.new or change.old
             refusals.append(Refusal(change, [STAFF_OWNER], f"{_area(where)}只有市科协工作人员可以修改；{STAFF_FIX}"))
@@ -298,9 +219,22 @@ def check(git: Git, base: str, head: str, author: str) -> Verdict:
             refusals.append(Refusal(change, owners, "无法读取记录的 owner 字段，请先修正 `kexie validate` 报告的 YAML 错误"))
         elif len(owners) > 1:
             refusals.append(Refusal(change, owners, f"更换记录的维护单位需要市科协工作人员办理；{STAFF_FIX}"))
+        elif reserved := reserved_society(change.new) or reserved_society(change.old):
+            refusals.append(Refusal(change, owners, f"`{reserved}` 是保留编号（代表市科协），学会不能使用；{STAFF_FIX}"))
         elif owners[0] not in mine:
             refusals.append(Refusal(change, owners, f"只有该单位的维护人或市科协工作人员可以修改；{STAFF_FIX}"))
     return Verdict(author, False, societies, changes, refusals)
+
+
+SPECIAL_FIX = "records/ 中只能有普通文件，链接的目标和子模块的内容不会被读取，也无法校验：请删除它，改为提交记录文件本身"
+
+
+def _in_records(path: str | None) -> bool:
+    return bool(path) and PurePosixPath(path).parts[:1] == ("records",)
+
+
+def _special_refusal(change: Change, path: str, mode: str, fix: str, when: str = "") -> Refusal:
+    return Refusal(change, [], fix, f"{when}是{SPECIAL_MODES[mode]}（git 文件模式 {mode}）")
 
 
 def _is_record_change(change: Change) -> bool:

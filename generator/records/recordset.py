@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.common.forking import can_fork, fork_map
-from generator.records.problems import ERROR, Problem
+from generator.records.problems import ERROR, WARNING, Problem
 from generator.records.strict_yaml import MAX_BYTES, Document, ParseError, parse
 
 # folder under records/ → record type (= schema name `<type>.schema.json`)
@@ -112,17 +112,63 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def iter_files(root: Path):
-    """Every file under root, sorted, with the record type its folder implies (None: misplaced)."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+# hidden files that are never records and need no word: git's own and the Mac Finder's
+QUIET_HIDDEN = {".gitkeep", ".gitignore", ".gitattributes", ".DS_Store"}
+
+
+def iter_files(root: Path, skipped: list | None = None):
+    """Every regular file under root, sorted, with the record type its folder implies (None:
+    misplaced). Hidden entries (a name starting with ".") and symlinks, to folders or files, are
+    not read; each is appended to `skipped` as (path, is_dir, "hidden" | "symlink" | "unreadable")
+    so the caller can say so, except the files in QUIET_HIDDEN. A folder os.walk cannot list
+    (permissions) is "unreadable", not silently left out."""
+    skipped = [] if skipped is None else skipped
+
+    def unreadable(error: OSError) -> None:
+        skipped.append((Path(error.filename or root), True, "unreadable"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):  # links not followed
         folder = Path(dirpath)
+        keep = []
+        for name in sorted(dirnames):
+            if (folder / name).is_symlink():
+                skipped.append((folder / name, True, "symlink"))
+            elif name.startswith("."):
+                skipped.append((folder / name, True, "hidden"))
+            else:
+                keep.append(name)
+        dirnames[:] = keep
         relative = folder.relative_to(root).parts
         record_type = RECORD_TYPES.get(relative[0]) if len(relative) == 1 else None
         for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            yield folder / name, record_type
+            if (folder / name).is_symlink():  # dangling links land here too
+                skipped.append((folder / name, False, "symlink"))
+            elif name.startswith("."):
+                if name not in QUIET_HIDDEN:
+                    skipped.append((folder / name, False, "hidden"))
+            else:
+                yield folder / name, record_type
+
+
+def skipped_problem(root: Path, path: Path, is_dir: bool, why: str, shown: str) -> Problem:
+    """The word for an entry iter_files did not read: a warning for a hidden one, an error for a
+    symlink (a record must be the file itself; a link may lead anywhere, even out of the repository)."""
+    what = "文件夹" if is_dir else "文件"
+    unread = "，其中的文件不会被读取" if is_dir else "，不会被读取"
+    if why == "unreadable":
+        return Problem(shown, 0, 0, "file-unreadable", "无法读取这个文件夹，其中的文件都没有检查：请检查文件夹的访问权限")
+    if why == "hidden":
+        return Problem(shown, 0, 0, "file-hidden", f"{what}名以“.”开头，是隐藏{what}{unread}：如果是记录，请去掉名称开头的“.”；否则请删除它", WARNING)
+    target = Path(os.path.realpath(path))
+    if not target.exists():
+        where = "，指向的目标不存在"
+    elif not target.is_relative_to(root.resolve().parent):
+        where = "，指向仓库以外的位置"
+    elif not target.is_relative_to(root.resolve()):
+        where = "，指向 records/ 以外的位置"
+    else:
+        where = ""
+    return Problem(shown, 0, 0, "file-symlink", f"这个{what}是符号链接{where}{unread}：records/ 中只能放普通的{what}，请删除链接，换成{what}本身", ERROR)
 
 
 def _read_bounded(path: Path) -> bytes:
@@ -176,8 +222,15 @@ def _load_records(root: Path) -> tuple[RecordSet, list[Problem]]:
     problems: list[Problem] = []
     shown_root = display_path(root)  # relpath once, not per file: it was 10% of loading
     wanted: list[tuple[Path, str, str]] = []
-    for path, record_type in iter_files(root):
-        shown = f"{shown_root}/{path.relative_to(root).as_posix()}" if shown_root != "." else path.relative_to(root).as_posix()
+    skipped: list = []
+
+    def show(path: Path) -> str:
+        if path == root:
+            return shown_root
+        return f"{shown_root}/{path.relative_to(root).as_posix()}" if shown_root != "." else path.relative_to(root).as_posix()
+
+    for path, record_type in iter_files(root, skipped):
+        shown = show(path)
         if not path.name.isprintable() and _NOT_UTF8.search(path.name):  # os.fsdecode's stand-ins for bytes
             problems.append(Problem(shown, 0, 0, "file-name", NOT_UTF8_NAME))
             continue
@@ -194,6 +247,11 @@ def _load_records(root: Path) -> tuple[RecordSet, list[Problem]]:
             )
             continue
         wanted.append((path, record_type, shown))
+    for path, is_dir, why in skipped:
+        problems.append(skipped_problem(root, path, is_dir, why, show(path)))
+        folder = path.relative_to(root).parts
+        if why == "symlink" and not is_dir and len(folder) == 2 and folder[0] in RECORD_TYPES:
+            records.unparsed.add((RECORD_TYPES[folder[0]], path.stem))  # its one error is enough
     results = _parse_all([path for path, _, _ in wanted])
     for (path, record_type, shown), result in zip(wanted, results):
         if isinstance(result, ParseError):

@@ -19,6 +19,7 @@ from referencing.jsonschema import DRAFT202012
 from generator.common.quoting import escape, quote
 from generator.records.ecma import PACKAGE_SCHEMAS, Validator, common_accepts, common_pattern  # noqa: F401 - re-exported
 from generator.records.patterns import explain
+from generator.records.recordset import STAFF_OWNER
 from generator.records.strict_yaml import Document
 from generator.records.wording import as_written, float_for_integer, number_for_text
 
@@ -66,6 +67,14 @@ class SchemaSet:
     @cached_property
     def vocab(self) -> dict:
         return self.documents["vocab.schema.json"]["$defs"]
+
+    def is_reserved_society_id(self, value: str) -> bool:
+        """Whether a society may not take this id: common.schema.json `$defs/society-id` `not`
+        (kexie, hzkx, hzast and ids starting with them), and STAFF_OWNER whatever it says."""
+        rule = self.documents.get("common.schema.json", {}).get("$defs", {}).get("society-id", {}).get("not")
+        if value == STAFF_OWNER:
+            return True
+        return isinstance(rule, dict) and self.accepts(rule, value)  # ECMA-262 patterns, as validate reads them
 
     def label(self, vocabulary: str, value: str) -> str:
         """The Chinese label of a controlled value (the value itself when it has none)."""
@@ -238,6 +247,10 @@ def _describe(error: jsonschema.ValidationError, doc: Document, field_schema, ac
             f"{label} 的值 {_show(error.instance)} 不在允许范围内：{advice}{options}",
             field,
         )
+    elif keyword == "not":  # a value the schema rules out: its `x-rule` and `description` say why
+        rule = error.validator_value if isinstance(error.validator_value, dict) else {}
+        reason = rule.get("description", "请换一个值")
+        yield (line, column, rule.get("x-rule", "schema-not"), f"{label} 不能是 {_show(error.instance)}：{reason}", field)
     elif keyword == "const":
         yield (line, column, "schema-enum", f"{label} 只能是 {_show(error.validator_value)}", field)
     elif keyword == "pattern":
