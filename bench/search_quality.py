@@ -61,6 +61,7 @@ class _Visible(HTMLParser):
 
     BLOCKS = {"p", "li", "td", "tr", "div", "ul", "ol", "table", "br", "h1", "h2", "h3", "span"}
     LABELS = {"th", "h2"}
+    LABEL_TEXTS = {"本会专家"}  # links whose words are the template's own (expert.html), not the record's
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -94,7 +95,7 @@ class _Visible(HTMLParser):
                 self.skip -= 1
 
     def handle_data(self, data):
-        if not self.skip:
+        if not self.skip and data.strip() not in self.LABEL_TEXTS:
             self.buf.append(data)
 
 

@@ -221,8 +221,10 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
     text_bytes = 0
     for doc, text in enumerate(texts):
         files[f"t/{doc}.json"] = data = _dump(text)  # written as they are
-        text_bytes += len(data)
-    files["manifest.json"]["textMean"] = math.ceil(text_bytes / max(1, n_docs))  # for the reading plan
+        if doc < n_experts or not n_experts:
+            text_bytes += len(data)
+    # for the reading plan: the mean size of an expert's t/ file (the largest kind)
+    files["manifest.json"]["textMean"] = math.ceil(text_bytes / max(1, n_experts or n_docs))
     for letter, items in pinyin_shards.items():
         files[f"p/{letter}.json"] = {"d": encode_docs(d for d, _ in items), "s": [s for _, s in items]}
     for k, m in enumerate(shard_maps):

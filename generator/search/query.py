@@ -183,23 +183,18 @@ class IndexReader:
 
     def _mark(self, segments, doc, pinyin, loaded) -> str:
         """"prefix" when a latin segment matched a pinyin prefix only, "other" when one character is
-        not in the name: the page shows these after the others, marked."""
+        not in the name: the page shows these after the others, marked. Only from what the query
+        read (no file is read for a mark): unknown stays unmarked."""
         for seg in segments:
             if seg[0] == "latin" and seg[1][:1].isalpha():
-                for d, spaced in pinyin.get(seg[1][0], []) or self._spaced(doc, seg[1][0]):
+                for d, spaced in pinyin.get(seg[1][0], []):
                     if d == doc and (pinyin_score(seg[1], spaced) or 0) >= 2:
                         return "prefix"
         for seg in segments:
-            if seg[0] == "char":
-                names = loaded.get("n:" + seg[1])
-                in_name = doc in names if names is not None else seg[1] in normalize(self.get(f"t/{doc}.json")["i"][0][1])
-                if not in_name:
-                    return "other"
+            names = loaded.get("n:" + seg[1]) if seg[0] == "char" else None
+            if names is not None and doc not in names:
+                return "other"
         return ""
-
-    def _spaced(self, doc, letter):
-        t = self.get(f"t/{doc}.json") if doc < self.manifest["experts"] else None
-        return [(doc, t["s"])] if t and any(p.startswith(letter) for p in t.get("s", "").split("|")) else []
 
     def match(self, q: str, scope: int | None = None) -> list[int] | None:
         info = self.match_info(q, scope)

@@ -486,24 +486,17 @@
     return out;
   };
 
+  // query.py _mark: only from what the query read
   Index.prototype.mark = async function (segments, doc, pinyin, loaded) {
     for (var i = 0; i < segments.length; i++) {
       var seg = segments[i];
       if (seg.kind !== "latin" || !isLetter(seg.key.charAt(0))) continue;
-      var list = pinyin.get(seg.key.charAt(0)) || [];
-      if (!list.length && doc < this.manifest.experts) {
-        var t = await this.text(doc);
-        var letter = seg.key.charAt(0);
-        if (t.s && t.s.split("|").some(function (p) { return p.startsWith(letter); })) list = [[doc, t.s]];
-      }
-      var entry = list.find(function (e) { return e[0] === doc; });
+      var entry = (pinyin.get(seg.key.charAt(0)) || []).find(function (e) { return e[0] === doc; });
       if (entry && (pinyinScore(seg.key, entry[1]) || 0) >= 2) return "prefix";
     }
     for (var j = 0; j < segments.length; j++) {
-      if (segments[j].kind !== "char") continue;
-      var names = loaded.get("n:" + segments[j].text);
-      var inName = names ? names.has(doc) : fold((await this.text(doc)).i[0][1]).indexOf(segments[j].text) >= 0;
-      if (!inName) return "other";
+      var names = segments[j].kind === "char" ? loaded.get("n:" + segments[j].text) : undefined;
+      if (names !== undefined && !names.has(doc)) return "other";
     }
     return "";
   };
