@@ -141,12 +141,13 @@ def test_report_and_open_data_neutralise_record_text(tmp_path):
     assert ["xihu-materials-station-2016", '\'=HYPERLINK("http://evil.example","点我")'] == next(r for r in report_csv if r and r[0] == "xihu-materials-station-2016")[:2]
     site = tmp_path / "site"
     assert run_kexie("build", "--out", str(site), cwd=project).returncode == 0
-    societies = {row[0]: row for row in _csv((site / "api" / "societies.csv").read_bytes())}
-    header = societies["记录编号"]
+    table = _csv((site / "api" / "societies.csv").read_bytes())
+    header, societies = table[0], {row[0]: row for row in table[1:]}  # header: the schema's titles
     duties = societies["hz-materials"][header.index("主要职责")]
     assert duties == "'-2+3+cmd|' /C calc'!A0\n为企业提供新材料技术咨询"  # a list cell (one item a line), neutralised as a whole
-    projects = {row[0]: row for row in _csv((site / "api" / "projects.csv").read_bytes())}
-    assert projects["xihu-materials-station-2016"][projects["记录编号"].index("项目名称")].startswith("'=HYPERLINK")
+    table = _csv((site / "api" / "projects.csv").read_bytes())
+    projects = {row[0]: row for row in table[1:]}
+    assert projects["xihu-materials-station-2016"][table[0].index("项目名称")].startswith("'=HYPERLINK")
 
 
 def test_every_table_the_project_writes_goes_through_the_one_writer():
