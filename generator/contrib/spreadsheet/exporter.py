@@ -12,6 +12,7 @@ import datetime
 from pathlib import Path
 
 from generator.common.tabular import Sheet, Validation, csv_bytes, xlsx_bytes
+from generator.contrib.spreadsheet.reader import column_letter
 from generator.records.cells import write_cell
 from generator.records.columns import NO, YES, Column, columns_for
 from generator.records.recordset import TYPE_ZH, RecordSet
@@ -56,18 +57,10 @@ def _choice_sheet(columns: list[Column]) -> tuple[Sheet, list[Validation]]:
     rows = [[c.header for _, c, _ in lists]] + [[values[r] if r < len(values) else None for _, _, values in lists] for r in range(height)]
     validations = []
     for n, (index, column, values) in enumerate(lists):
-        letter = _letter(n)
+        letter = column_letter(n)
         validations.append(Validation(index, f"'{CHOICES_SHEET}'!${letter}$2:${letter}${len(values) + 1}", strict=column.kind != "list"))
     return Sheet(CHOICES_SHEET, rows, hidden=True), validations
 
-
-def _letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def workbook(schemas: SchemaSet, record_type: str, records: list[dict]) -> bytes:
