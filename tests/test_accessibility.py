@@ -9,7 +9,7 @@ import json
 import pytest
 
 from tests.sitebuild import REPO
-from tests.test_browser import browser, pytestmark, server  # noqa: F401  (fixtures and the skip rule)
+from tests.test_browser import pytestmark, server  # noqa: F401  (fixtures and the skip rule)
 
 AXE = REPO / "tests" / "vendor" / "axe-core" / "axe.min.js"
 AXE_SHA256 = "29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c"  # axe-core 4.14.1

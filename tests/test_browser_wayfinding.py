@@ -9,7 +9,7 @@ import urllib.parse
 
 import pytest
 
-from tests.test_browser import _an_expert, _count, _first, _published, _search, browser, page, pytestmark, server  # noqa: F401
+from tests.test_browser import _an_expert, _count, _first, _published, _search, page, pytestmark, server  # noqa: F401
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 TABLE_PAGES = ["funding/", "funding/2016/", "targets/", "societies/", "projects/", "workstations/", "needs/", "SOCIETY", "PROJECT"]

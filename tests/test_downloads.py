@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from tests.sitebuild import REPO, make_project, run_kexie
-from tests.test_browser import _published, _Quiet, browser, pytestmark, server  # noqa: F401
+from tests.test_browser import _published, _Quiet, pytestmark, server  # noqa: F401
 
 VENDOR = REPO / "site_src" / "assets" / "vendor" / "write-excel-file" / "write-excel-file.min.js"
 VENDOR_SHA256 = "d57b59731b19d443f6b7333c5af0aa7250c87146a106f8a746f63429e7694c8e"  # write-excel-file 4.1.1
