@@ -240,6 +240,12 @@ def test_no_infinite_or_nan_number_reaches_the_data(typed):
     ("id: a\ntitle: ＂教授＂\n", 2, 8, "全角引号"),
     ("id: a\ntitle: ‘教授’\n", 2, 8, "全角引号"),
     ("id: a\ntitle:\u3000教授\nx: y\n", 2, 7, "冒号后面用了全角空格"),
+    ("id: a\ntitle: 教授 ＃ 本人要求\n", 2, 11, "全角井号“＃”不是 YAML 的注释符号"),
+    ("id: a\ntitle: 教授\u3000＃备注\n", 2, 11, "全角井号“＃”"),
+    ("id: a\n＃ 以下由秘书处核对\nx: y\n", 2, 1, "全角井号“＃”"),
+    ("id: a\nlist:\n  - x ﹟ 注\n", 3, 7, "全角井号“﹟”"),
+    ("id: a\nlinks: ｛url: b｝\n", 2, 8, "全角花括号"),
+    ("id: a\nlinks: ｛｝\n", 2, 8, "全角花括号"),
 ])
 def test_full_width_syntax_is_blamed_at_its_character(text, line, column, words):
     result = parse(text.encode("utf-8"))
@@ -255,6 +261,10 @@ def test_full_width_syntax_is_blamed_at_its_character(text, line, column, words)
     "role: 职务：理事长\n",
     "bio: 长期从事——材料研究\n",
     "duties:\n  - 一、开展交流\n",
+    "title: '教授 ＃ 本人要求'\n",  # quoted: the ＃ is text on purpose
+    "title: 第＃3 实验室\n",  # no space before it: YAML's # would not be a comment there either
+    "bio: |\n  编号 ＃3 的设备\n",  # a literal block is text
+    "title: ｛重点｝实验室\n",
 ])
 def test_full_width_punctuation_inside_text_is_fine(text):
     assert not isinstance(parse(text.encode("utf-8")), ParseError)

@@ -48,7 +48,7 @@ SOCIETY_FILES = [name for name in RAW if not name.startswith(("policies/", "staf
 # characters that matter to YAML, to our checks and to Chinese input methods
 HOSTILE = (
     list(":-#&*!|>'\"%@`{}[],?\n\t \\") + ["\r", "\x0b", "\x00", "\x85", "\u2028", "\u200b", "\u202e", "\ufeff", "\u00ad"]
-    + list("：－—，、；“”‘’＂　·•・") + list("张伟浙江大学教授材料") + list("az09AZ") + ["520", "0430", "30000.0", "2.5e4", "yes", "null", "~"]
+    + list("：－—，、；“”‘’＂　·•・＃﹟｛｝［］") + list("张伟浙江大学教授材料") + list("az09AZ") + ["520", "0430", "30000.0", "2.5e4", "yes", "null", "~"]
 )
 hostile_text = st.lists(st.sampled_from(HOSTILE), max_size=24).map("".join)
 

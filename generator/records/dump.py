@@ -12,7 +12,7 @@ from __future__ import annotations
 import yaml
 
 from generator.records.scalars import plain_value
-from generator.records.yaml_errors import VALUE_STARTS
+from generator.records.yaml_errors import VALUE_STARTS, scalar_mistake
 
 
 class _Dumper(yaml.SafeDumper):
@@ -23,7 +23,7 @@ def _represent_str(dumper: yaml.SafeDumper, text: str):
     style = None
     if "\n" in text:
         style = "|"  # the emitter falls back to quotes when a literal block cannot hold the text
-    elif plain_value(text) != text or text[:1] in VALUE_STARTS:
+    elif plain_value(text) != text or text[:1] in VALUE_STARTS or scalar_mistake(text, False, False):
         style = '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 

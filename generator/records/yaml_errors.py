@@ -23,7 +23,7 @@ from generator.common.quoting import escape
 RULE = "yaml-fullwidth"
 
 # what a plain scalar may start with for one of the checks below to apply (a cheap first test)
-STARTS = frozenset("\u3000－—–―‐‑﹣−“”‘’＂＇，［【-") | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+STARTS = frozenset("\u3000－—–―‐‑﹣−“”‘’＂＇，［【｛-") | frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _DASHES = "－—–―‐‑﹣−"
 _DASH_ITEM = re.compile(f"([{_DASHES}])[ \u3000]")
 _DASH_WIDE_SPACE = re.compile("-(\u3000)")
@@ -66,12 +66,27 @@ def _quotes(first: str, last: str) -> str:
     )
 
 
+# A full-width ＃ typed as a comment marker is read as text and would be published: YAML's comment
+# is a half-width # at a line's start or after a space. ＃ after a space in a plain value is taken
+# for that mistake; a ＃ that is text is kept by quoting the value.
+_HASHES = "＃﹟"
+_HASH_COMMENT = re.compile(f"(?:^|[ \t{_WIDE_SPACES}])([{_HASHES}])")
+BRACES = "这里用了全角花括号 ｛ ｝，YAML 不认全角花括号：请改为半角花括号 { }，或改成每项一行的写法"
+
+
+def _hash(ch: str) -> str:
+    return (f"全角井号“{ch}”不是 YAML 的注释符号，它和后面的字会被当作文字：注释请改用半角 #；"
+            f"如果“{ch}”本来就是文字的一部分，请给整个值加上半角引号，例如 \"…{ch}…\"")
+
+
 def scalar_mistake(value: str, key: bool, line_start: bool) -> tuple[int, str] | None:
     """(offset in value, message) of the full-width syntax a plain scalar shows, or None.
 
     key: the scalar is a mapping key; line_start: nothing but spaces precedes it on its line."""
-    if not value or value[0] not in STARTS:
+    if not value:
         return None
+    if value[0] not in STARTS:
+        return _hash_mistake(value)
     if value[0] in _WIDE_SPACES and (key or line_start):
         return 0, INDENT if value[0] == "\u3000" else f"这里用了{_space_name(value[0])} 缩进，请改为半角空格（YAML 只认半角空格）"
     if key or line_start:
@@ -90,11 +105,20 @@ def scalar_mistake(value: str, key: bool, line_start: bool) -> tuple[int, str] |
         return 0, COMMA
     if len(value) >= 2 and value[0] in "［【" and value[-1] in "］】":
         return 0, BRACKETS
+    if len(value) >= 2 and value[0] == "｛" and value[-1] == "｝":
+        return 0, BRACES
     if len(value) >= 2 and (
         (value[0] in _DOUBLE and value[-1] in _DOUBLE) or (value[0] in _SINGLE and value[-1] in _SINGLE)
     ):
         return 0, _quotes(value[0], value[-1])
-    return None
+    return _hash_mistake(value)
+
+
+def _hash_mistake(value: str) -> tuple[int, str] | None:
+    if "＃" not in value and "﹟" not in value:
+        return None
+    found = _HASH_COMMENT.search(value)
+    return (found.start(1), _hash(found.group(1))) if found else None
 
 
 def at_line_start(text: str, index: int) -> bool:
@@ -135,6 +159,12 @@ def fullwidth_before(text: str, exc: yaml.MarkedYAMLError, loader) -> tuple[int,
         mistake = scalar_mistake(rest, True, True)
         if mistake:
             found[start] = mistake
+        # `key: ｛a: b｝` stops the scanner inside the braces, at the inner colon
+        line_start = text.rfind("\n", 0, mark.index) + 1
+        line_end = text.find("\n", mark.index)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        if "｛" in line and "｝" in line:
+            found[line_start + line.index("｛")] = (0, BRACES)
     if not found:
         return None
     index = max(found)
@@ -166,7 +196,9 @@ class Lookalikes:
     def note(self, node, key: bool) -> None:
         """Called for every plain scalar; keeps only those whose first character can matter."""
         value = node.value
-        if value and (value[0] in VALUE_STARTS or (key and any(c in value for c in _COLONS))):  # nearly never true
+        if value and (
+            value[0] in VALUE_STARTS or "＃" in value or "﹟" in value or (key and any(c in value for c in _COLONS))
+        ):  # nearly never true
             self.candidates.append((node.start_mark.index, value, key))
 
     def first(self, text: str) -> tuple[int, int, str] | None:
@@ -180,7 +212,7 @@ class Lookalikes:
         return None
 
 
-_VALUE_STARTS = frozenset(_DASHES + _DOUBLE + _SINGLE + "［【-")
+_VALUE_STARTS = frozenset(_DASHES + _DOUBLE + _SINGLE + "［【｛-")
 VALUE_STARTS = _VALUE_STARTS | {"\u3000"}  # a plain value starting so may read as full-width syntax
 
 VALUE_STARTS = VALUE_STARTS | frozenset(_WIDE_SPACES)
