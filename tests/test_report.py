@@ -29,7 +29,11 @@ def test_report_2016_matches_the_site_page(tmp_path):
         assert f"{last[2] / 10000:,.2f}" == site_total  # yuan column, exact
         assert sheet.cell(row=2, column=6).number_format.endswith('" 万元"')
     detail = book["项目明细"]
-    assert sum(row[5] for row in detail.iter_rows(min_row=2, values_only=True)) == book["按项目类别"].cell(row=book["按项目类别"].max_row, column=3).value
+    header = [c.value for c in detail[1]]
+    assert header[3:5] == ["承担学会编号", "承担学会"]  # the society's name beside its id, as in the open data
+    assert all(re.search(r"[\u4e00-\u9fff]", row[4]) for row in detail.iter_rows(min_row=2, values_only=True))
+    gross = header.index("资助（元）")
+    assert sum(row[gross] for row in detail.iter_rows(min_row=2, values_only=True)) == book["按项目类别"].cell(row=book["按项目类别"].max_row, column=3).value
     html = (tmp_path / "funding-2016.html").read_text(encoding="utf-8")
     assert f"合计资助 <strong>{site_total}</strong> 万元" in html
     csv_text = (tmp_path / "funding-2016.csv").read_text(encoding="utf-8-sig")

@@ -51,7 +51,7 @@ class FundingSummary:
     by_programme: list[Line]
     by_society: list[Line]
     by_district: list[Line]
-    projects: list[dict]  # rows: project, amount (gross in scope), refund (in scope), net, district
+    projects: list[dict]  # rows: project, amount (gross in scope), refund (in scope), net, district, society (its name)
     by_period: list[Line] = field(default_factory=list)
 
 
@@ -121,7 +121,8 @@ def summarize(model, year: int | None = None) -> FundingSummary:
         by_society.setdefault(society, Line(society, society_name)).add(pid, amount, refund)
         district = project_district(model, project)
         by_district.setdefault(district, Line(district, district)).add(pid, amount, refund)
-        rows.append({"project": project, "amount": amount, "refund": refund, "net": amount - refund, "district": district})
+        rows.append({"project": project, "amount": amount, "refund": refund, "net": amount - refund, "district": district,
+                     "society": society_name})
     programme_order = list(model.labels.vocab["programme"]["enum"])
     district_order = list(model.labels.vocab["district"]["enum"]) + [NO_DISTRICT]
     rows.sort(key=lambda r: (programme_order.index(r["project"]["programme"]), r["project"]["approved"], r["project"]["id"]))

@@ -43,11 +43,12 @@ def _sheets(summary: FundingSummary) -> list[tuple[str, list[str], list[list]]]:
         rows.append(_money_row("合计", len(summary.total.projects), summary.total) + [""])
         sheets.append((name, [heading, "项目数", *MONEY_HEADER, "项目编号"], rows))
     detail = [
-        [r["project"]["id"], r["project"]["title"], r["project"]["programme_label"], r["project"]["lead_society"], r["district"],
+        [r["project"]["id"], r["project"]["title"], r["project"]["programme_label"], r["project"]["lead_society"], r["society"],
+         r["district"],
          r["amount"], r["refund"], r["net"], r["amount"] / 10000, r["refund"] / 10000, r["net"] / 10000, r["project"]["status_label"]]
         for r in summary.projects
     ]
-    sheets.append(("项目明细", ["项目编号", "项目名称", "类别", "承担学会", "区、县（市）", *MONEY_HEADER, "状态"], detail))
+    sheets.append(("项目明细", ["项目编号", "项目名称", "类别", "承担学会编号", "承担学会", "区、县（市）", *MONEY_HEADER, "状态"], detail))
     return sheets
 
 
