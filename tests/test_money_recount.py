@@ -315,23 +315,47 @@ def test_project_and_society_pages_equal_the_recount():
 
 
 def test_list_pages_equal_the_recount():
-    """The list pages show gross totals (资助合计, 获得资助): each equals the recount."""
+    """The list pages show gross, refund and net per project (/projects/) and per lead society
+    (/societies/, and the project table of each society page): each equals the recount."""
     site = demo_site()
     seen = set()
+
+    def figures(pid):
+        gross = sum(f["amount"] for f in PROJECTS[pid]["funding"])
+        refund = sum(s.get("refund", 0) for s in PROJECTS[pid].get("sanctions", []))
+        return [wan(gross), wan(refund), wan(gross - refund)]
+
     for _, rows in page_tables(site / "projects" / "index.html"):
-        column = [c[0] for c in rows[0]].index("资助合计")
+        header = [c[0] for c in rows[0]]
+        columns = [header.index(h) for h in ("资助", "退回", "净额")]
         for row in rows[1:]:
             (pid,) = project_ids(row[1][1])
-            assert row[column][0] == wan(sum(f["amount"] for f in PROJECTS[pid]["funding"])), pid
+            assert [row[c][0] for c in columns] == figures(pid), pid
             seen.add(pid)
     assert seen == set(PROJECTS)
+    assert any(figures(pid)[1] != wan(0) for pid in seen)  # the demo has a refund: the column is not all zeros
+    society_rows = 0
+    for sid in SOCIETIES:
+        for section, rows in page_tables(site / "societies" / sid / "index.html"):
+            if section != "projects":
+                continue
+            society_rows += len(rows) - 1
+            header = [c[0] for c in rows[0]]
+            columns = [header.index(h) for h in ("资助（万元）", "退回（万元）", "净额（万元）")]
+            for row in rows[1:]:
+                (pid,) = project_ids(row[0][1])
+                assert [row[c][0] for c in columns] == figures(pid), (sid, pid)
+    assert society_rows >= len(PROJECTS)  # every project is in its lead society's table
     (rows,) = [rows for _, rows in page_tables(site / "societies" / "index.html")]
-    column = [c[0] for c in rows[0]].index("获得资助（万元）")
+    header = [c[0] for c in rows[0]]
+    columns = [header.index(h) for h in ("获得资助（万元）", "退回（万元）", "净额（万元）")]
     for row in rows[1:]:
         (href,) = [h for h in row[0][1] if "societies/" in h]
         sid = href.rstrip("/").split("/")[-1]
-        gross = sum(f["amount"] for p in PROJECTS.values() if p["lead_society"] == sid for f in p["funding"])
-        assert row[column][0] == wan(gross), sid
+        led = [pid for pid, p in PROJECTS.items() if p["lead_society"] == sid]
+        gross = sum(f["amount"] for pid in led for f in PROJECTS[pid]["funding"])
+        refund = sum(s.get("refund", 0) for pid in led for s in PROJECTS[pid].get("sanctions", []))
+        assert [row[c][0] for c in columns] == [wan(gross), wan(refund), wan(gross - refund)], sid
 
 
 def test_chart_labels_equal_the_recount():
