@@ -9,7 +9,7 @@ from generator.checks.integrity import check_integrity
 from generator.checks.names import check_names
 from generator.checks.policy import check_policy
 from generator.checks.privacy import check_privacy
-from generator.checks.text import check_text
+from generator.checks.text import check_links, check_text
 from generator.records.problems import ERROR, Problem, Report
 from generator.records.recordset import RecordSet, load_records
 from generator.records.schemas import SchemaSet, find_schemas_dir
@@ -39,6 +39,7 @@ def check_loaded(records: RecordSet, problems: list[Problem], schemas: SchemaSet
             records.invalid.add((record.type, record.id))
             reported.add((record.path, field))
     report.extend(check_text(records, schemas, reported))  # before the checks that use records.valid()
+    report.extend(check_links(records, schemas))
     report.extend(check_integrity(records, schemas.vocab["district"].get("x-validity")))
     report.extend(check_privacy(records, schemas))
     report.extend(check_names(records, schemas))

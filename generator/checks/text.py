@@ -7,6 +7,10 @@
   record is treated like one that failed its schema (no page, file or report is made from it).
 - `text-blank` (error): a text made only of spaces and punctuation (“　 ”, “··”) says nothing.
   Every string whose field is not a fixed vocabulary is checked, required or not.
+- `text-link-refused` (warning): a link in a Markdown field (`x-markdown` in the schema: bios,
+  summaries, need descriptions) that the pages will show as plain text, because it is not an
+  http(s) address without a user name, a mailto: address or a link inside the site
+  (common/links.py, the renderer's own rule; issue #10, item 11).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 from generator.records.problems import ERROR, WARNING, Problem
 from generator.records.recordset import Record, RecordSet
 from generator.records.schemas import SchemaSet
+from generator.common.links import refused_links
 from generator.common.quoting import LIMIT, escape, quote
 from generator.records.text import Finding, char_name, is_meaningful
 
@@ -108,3 +113,33 @@ def _strings(value, path=()):
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _strings(item, path + (index,))
+
+
+def check_links(records: RecordSet, schemas: SchemaSet):
+    """Warnings for the links of Markdown fields that a page would show as plain text.
+
+    Only top-level fields marked `x-markdown` are Markdown; texts without link syntax are not
+    parsed (common/links.py), so the cost is one regular-expression search per such field."""
+    fields: dict[str, list[str]] = {}
+    for record in records.all():
+        if (record.type, record.id) in records.invalid:
+            continue
+        if record.type not in fields:
+            document = schemas.documents.get(f"{record.type}.schema.json", {})
+            fields[record.type] = [
+                name for name in document.get("properties", {})
+                if _field_schema(schemas, record.type, (name,)).get("x-markdown")
+            ]
+        for name in fields[record.type]:
+            value = record.data.get(name)
+            if not isinstance(value, str):
+                continue
+            for href in refused_links(value):
+                yield record.at(
+                    (name,),
+                    "text-link-refused",
+                    f"{_label(schemas, record, (name,))} 中的链接 {quote(href, limit=60)} 不会发布成链接，页面上只显示文字："
+                    "链接只能是 http:// 或 https:// 开头的完整网址（网址前不能带“用户名@”）、mailto: 邮箱，"
+                    "或站内的相对链接（例如 ../zhang-wei/）；请改正或删除这个链接",
+                    WARNING,
+                )
