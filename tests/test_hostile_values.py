@@ -321,3 +321,14 @@ def test_multi_select_is_read_by_its_options(answer, codes):
 
 def test_unknown_choices_come_back_whole():
     assert parse_choices("999 玄学, 430 材料科学", discipline_choices(SCHEMAS)) == [(None, "999 玄学"), ("430", "430 材料科学")]
+
+
+@pytest.mark.parametrize("length, refused", [(1024, False), (1025, True), (250_000, True)])
+def test_a_key_longer_than_yaml_allows_is_named_not_a_missing_colon(length, refused):
+    result = parse(("id: a\n" + "k" * length + ": 1\n").encode("utf-8"))
+    if not refused:
+        assert not isinstance(result, ParseError), result
+        return
+    assert isinstance(result, ParseError)
+    assert (result.rule, result.line, result.column) == ("yaml-syntax", 2, 1)
+    assert f"字段名有 {length} 个字符，YAML 的字段名不能超过 1024 个字符" in result.message
