@@ -14,7 +14,7 @@ import yaml
 from generator.common.quoting import LIMIT, escape, quote
 from generator.records.scalars import scalar
 from generator.records.text import LINE_BREAKS, Finding, char_name, needs_normalizing, normalize, normalize_data
-from generator.records.yaml_errors import RULE as FULLWIDTH, TAB, Lookalikes, explain, fullwidth_before
+from generator.records.yaml_errors import RULE as FULLWIDTH, TAB, Lookalikes, explain, fullwidth_before, key_too_long
 
 try:  # libyaml's C parser is ~10x faster; fall back to pure Python where it is missing
     from yaml import CBaseLoader as _Loader
@@ -214,9 +214,10 @@ def parse(raw: bytes, keep_tree: bool = True) -> Document | ParseError:
         if fullwidth:  # the real cause: a full-width colon, dash, space or quote at its own place
             line, column, message = fullwidth
             return ParseError(FULLWIDTH, f"YAML 语法错误：{message}", line, column)
-        long_key = _long_key(text, mark) if "expected ':'" in (exc.problem or "") else None
+        long_key = key_too_long(text, mark) if "expected ':'" in (exc.problem or "") else None
         if long_key:
-            return long_key
+            line, column, message = long_key
+            return ParseError("yaml-syntax", f"YAML 语法错误：{message}", line, column)
         explained = TAB if at == "\t" else explain(exc)
         return ParseError(
             "yaml-syntax",
@@ -262,26 +263,6 @@ def _refuse_anchors(text: str) -> None:
 
 def _pos(node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def _long_key(text: str, mark) -> ParseError | None:
-    """YAML refuses a key longer than 1024 characters (YAML 1.2 §7.4.2, implicit keys) with
-    "could not find expected ':'", although the colon is there: name the real cause."""
-    if mark is None:
-        return None
-    start = text.rfind("\n", 0, mark.index) + 1
-    end = text.find("\n", start)
-    line = text[start : end if end >= 0 else len(text)]
-    key = line.lstrip(" -").split(":", 1)[0] if ":" in line else ""
-    if len(key) <= 1024:
-        return None
-    return ParseError(
-        "yaml-syntax",
-        f"YAML 语法错误：这一行的字段名有 {len(key)} 个字符，YAML 的字段名不能超过 1024 个字符。"
-        "字段名应是模板中的英文字段名（例如 bio）；长文字请写在冒号后面作为值",
-        mark.line + 1,
-        line.index(key[:1]) + 1 if key else 1,
-    )
 
 
 class _Construction(Lookalikes):

@@ -242,3 +242,20 @@ def explain(exc: yaml.MarkedYAMLError) -> str:
         if problem.startswith(english) or (exc.context or "").startswith(english):
             return chinese
     return "格式无法识别（" + escape(" ".join((problem or str(exc)).split()), 200) + "）"
+
+
+def key_too_long(text: str, mark) -> tuple[int, int, str] | None:
+    """(line, column, message), 1-based, when the line at `mark` holds a key longer than 1024
+    characters: YAML refuses it (YAML 1.2 §7.4.2, implicit keys) with "could not find expected
+    ':'", although the colon is there. None otherwise."""
+    if mark is None:
+        return None
+    start = text.rfind("\n", 0, mark.index) + 1
+    end = text.find("\n", start)
+    line = text[start : end if end >= 0 else len(text)]
+    key = line.lstrip(" -").split(":", 1)[0] if ":" in line else ""
+    if len(key) <= 1024:
+        return None
+    message = (f"这一行的字段名有 {len(key)} 个字符，YAML 的字段名不能超过 1024 个字符。"
+               "字段名应是模板中的英文字段名（例如 bio）；长文字请写在冒号后面作为值")
+    return mark.line + 1, line.index(key[:1]) + 1, message
