@@ -3,6 +3,9 @@
 Fork is used only where it is safe and cheap: on Linux, with no other thread running (the
 `kexie serve` preview runs a server thread, so it stays in one process). Children inherit the
 parent's memory, so the work needs no pickling on the way in; results come back pickled.
+
+    fork_map(function, items, min_items)            [function(item) for item in items], 2 processes
+    fork_stages(stages, function, items, min_items) the same, with independent stages run beside it
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ import multiprocessing
 import os
 import sys
 import threading
+from typing import Callable
 
 _TASK = None  # the function the children run, inherited through fork
+_STAGES: list = []  # the stand-alone stages the children run, inherited through fork
+CHUNKS = 16  # items are handed out in this many chunks: both processes end at about the same time
 
 
 def can_fork() -> bool:
@@ -21,6 +27,11 @@ def can_fork() -> bool:
 
 def _run(chunk):
     return [_TASK(item) for item in chunk]
+
+
+def _chunks(items: list, count: int) -> list[list]:
+    size = max(1, -(-len(items) // count))
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def fork_map(function, items: list, min_items: int) -> list:
@@ -35,3 +46,36 @@ def fork_map(function, items: list, min_items: int) -> list:
             return [result for chunk in pool.map(_run, chunks) for result in chunk]
     finally:
         _TASK = None
+
+
+def _task(task):
+    kind, value = task
+    return _STAGES[value]() if kind == "stage" else _run(value)
+
+
+def fork_stages(stages: list[Callable[[], object]], function, items: list, min_items: int,
+                beside: Callable[[], object] | None = None) -> tuple[list, list, object]:
+    """Run each stage (a function of no argument), `function` over `items` and `beside()` at once.
+
+    Returns (the stages' results in order, [function(item) for item in items] in order, beside()'s
+    result). From `min_items` items on, where forking is safe, two forked processes take the stages
+    first (the long ones should come first) and then the items in chunks, while this process runs
+    `beside` (which must not rely on forking: the pool's threads are running); otherwise everything
+    runs here, one after the other. The results are the same either way. An exception in a stage
+    or an item is raised here, after the other processes are stopped.
+    """
+    global _TASK, _STAGES
+    if len(items) < min_items or not can_fork():
+        done = [stage() for stage in stages]
+        mapped = [function(item) for item in items]
+        return done, mapped, beside() if beside else None
+    _TASK, _STAGES = function, list(stages)
+    try:
+        tasks = [("stage", i) for i in range(len(stages))] + [("items", chunk) for chunk in _chunks(items, CHUNKS * 4)]
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            pending = pool.map_async(_task, tasks, chunksize=1)
+            extra = beside() if beside else None
+            results = pending.get()
+        return results[: len(stages)], [r for chunk in results[len(stages) :] for r in chunk], extra
+    finally:
+        _TASK, _STAGES = None, []
