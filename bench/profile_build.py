@@ -6,7 +6,8 @@ Runs the command in this process with timers around the pipeline's stages (the f
 wrapped from outside, nothing in `generator/` knows of it) and prints, per stage: wall seconds,
 CPU seconds of this process, CPU seconds of the forked children it waited for, and the peak RSS
 reached so far (this process; children's peak beside it). Stages nest: a stage's figures include
-the stages indented under it. "mkdocs (own)" is MkDocs' own work: the build minus our hooks.
+the stages indented under it; stages run in forked children are timed only with --serial (calls
+then counts them). "mkdocs (own)" is MkDocs' own work: the build minus our hooks.
 """
 
 from __future__ import annotations
@@ -39,13 +40,14 @@ STAGES = [
     ("generator.site.plugin", "Changes.attach", "  changes"),
     ("generator.site.plugin", "KexiePlugin._fill", "fragments (list pages)"),
     ("generator.site.plugin", "KexiePlugin.on_post_build", "on_post_build"),
-    ("generator.site.plugin", "fork_map", "  record pages + JSON"),
-    ("generator.site.plugin", "write_open_data", "  open data"),
-    ("generator.site.plugin", "write_docking", "  docking files"),
-    ("generator.site.plugin", "report_files", "  yearly report files"),
-    ("generator.site.plugin", "expert_documents", "  search docs (experts)"),
-    ("generator.site.plugin", "record_documents", "  search docs (records)"),
-    ("generator.site.plugin", "build_search_index", "  search index"),
+    ("generator.site.plugin", "fork_stages", "  pages | reports, open data (2 proc.)"),
+    ("generator.site.stages", "RecordPages.__call__", "    record pages + JSON"),
+    ("generator.site.plugin", "write_open_data", "    open data"),
+    ("generator.site.plugin", "write_docking", "    docking files"),
+    ("generator.site.stages", "report_files", "    yearly report files"),
+    ("generator.site.plugin", "expert_documents", "    search docs (experts)"),
+    ("generator.site.plugin", "record_documents", "    search docs (records)"),
+    ("generator.site.plugin", "build_search_index", "    search index (beside)"),
     ("generator.site.plugin", "write_sitemap", "  sitemap"),
     ("generator.site.plugin", "portable_404", "  404"),
     ("mkdocs.commands.build", "build", "mkdocs build (all)"),
@@ -106,7 +108,17 @@ def main() -> None:
     parser.add_argument("--records", type=Path, required=True)
     parser.add_argument("--out", type=Path, help="site folder (default: a temporary one, removed)")
     parser.add_argument("--validate", action="store_true", help="profile `kexie validate` instead")
+    parser.add_argument("--serial", action="store_true",
+                        help="no forking: every stage runs in this process, so its CPU is its own (stages in children are not timed otherwise)")
     args = parser.parse_args()
+    if args.serial:
+        import generator.common.forking as forking
+
+        forking.can_fork = lambda: False
+        for name in ("generator.records.recordset", "generator.search.invert"):
+            module = importlib.import_module(name)
+            if hasattr(module, "can_fork"):
+                module.can_fork = forking.can_fork
     stages = VALIDATE_STAGES if args.validate else STAGES
     install(stages)
     from generator.cli.main import cli
