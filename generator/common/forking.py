@@ -79,3 +79,55 @@ def fork_stages(stages: list[Callable[[], object]], function, items: list, min_i
         return results[: len(stages)], [r for chunk in results[len(stages) :] for r in chunk], extra
     finally:
         _TASK, _STAGES = None, []
+
+
+def _background(stages, send) -> None:
+    try:
+        outcome = ("ok", [stage() for stage in stages])
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        outcome = ("error", exc)
+    try:
+        send.send(outcome)
+    except Exception:  # noqa: BLE001 - an exception that does not pickle: its text still goes
+        send.send(("error", RuntimeError(repr(outcome[1]))))
+    send.close()
+
+
+class Background:
+    """`stages` (functions of no argument) run in one forked process while this one goes on.
+
+    `wait()` returns their results in order, or raises the exception one of them raised. Where
+    forking is not safe (see `can_fork`) or `fork` is False, they run in `wait()` instead; if the
+    process dies without an answer (killed), `wait()` runs them here. `stop()` ends the process
+    (a build that failed meanwhile): call it from a `finally` or an error hook.
+    """
+
+    def __init__(self, stages: list[Callable[[], object]], fork: bool = True):
+        self.stages, self.process = list(stages), None
+        if fork and self.stages and can_fork():
+            context = multiprocessing.get_context("fork")
+            self.receive, send = context.Pipe(duplex=False)
+            self.process = context.Process(target=_background, args=(self.stages, send), daemon=True)
+            self.process.start()
+            send.close()
+
+    def wait(self) -> list:
+        if self.process is None:
+            return [stage() for stage in self.stages]
+        try:
+            kind, value = self.receive.recv()
+        except (EOFError, OSError):
+            kind, value = "lost", None
+        self.process.join()
+        self.receive.close()
+        self.process = None
+        if kind == "error":
+            raise value
+        return [stage() for stage in self.stages] if kind == "lost" else value
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.join()
+            self.receive.close()
+            self.process = None

@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from generator.common.cjk import join_cjk_lines
-from generator.common.forking import fork_stages
+from generator.common.forking import Background, fork_stages
 from generator.records.reporters import format_text
 from generator.site import fragments, stages
 from generator.model.history import read_history
@@ -143,7 +143,24 @@ class KexiePlugin(BasePlugin[KexieConfig]):
                  f"{SHELL_CRUMBS}\n\n# {SHELL_TITLE}\n\n{SHELL_CONTENT}\n")
         files.append(File.generated(config, SHELL_SRC, content=shell))
         self._files = files
+        # the files that need only the model (yearly reports, open data, docking list) are written
+        # by a forked process while MkDocs renders the pages here; on_post_build waits for it
+        self._side = Background(self._side_stages(config), fork=len(self.model.experts) >= PARALLEL_PAGES_FROM)
         return files
+
+    def _side_stages(self, config) -> list:
+        site, site_url = Path(config.site_dir), config.site_url or ""
+        return [
+            *(partial(stages.write_reports, self.model, year, site, self.warnings, site_url, self.records)
+              for year in funding_years(self.model)),
+            partial(write_open_data, self.model, site / "api", self.config.demo, site_url),
+            partial(write_docking, self.model, site / "docking", site_url),  # beside /docking/: a need id can never clash
+        ]
+
+    def on_build_error(self, error):
+        side = getattr(self, "_side", None)
+        if side is not None:
+            side.stop()  # a failed build leaves no process writing into the removed folder
 
     def on_page_content(self, html, page, config, files):
         # the theme's search (lunr with an English trimmer) would drop every Chinese character:
@@ -187,20 +204,17 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             (f.url.removeprefix("./"), "") for f in self._files.documentation_pages() if not f.src_uri.startswith("_kexie/")
         ]
         pages = stages.RecordPages(self.env, self.model, self.links, shell, site, site_url, self.config.demo)
-        # the files beside the record pages, longest first; they share the two processes with the pages
-        side = [
-            *(partial(stages.write_reports, self.model, year, site, self.warnings, site_url, self.records)
-              for year in funding_years(self.model)),
-            partial(write_open_data, self.model, site / "api", self.config.demo, site_url),
-            partial(write_docking, self.model, site / "docking", site_url),  # beside /docking/: a need id can never clash
-        ]
         prose = sorted(self._prose, key=lambda d: d["url"])
 
         def search():  # in this process meanwhile
             build_search_index(expert_documents(self.model) + record_documents(self.model) + prose, site / "search")
 
         # rendering and writing tens of thousands of pages is the longest step: two processes
-        _done, written, _ = fork_stages(side, pages, stages.record_jobs(self.model), PARALLEL_PAGES_FROM, beside=search)
+        try:
+            _none, written, _ = fork_stages([], pages, stages.record_jobs(self.model), PARALLEL_PAGES_FROM, beside=search)
+            self._side.wait()
+        finally:
+            self._side.stop()
         sitemap += written
         stages.copy_schemas(self.schemas_dir, site)
         write_sitemap(site, site_url, sitemap)

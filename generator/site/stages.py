@@ -54,8 +54,10 @@ class RecordPages:
 
 def write_reports(model, year: int, site: Path, warnings, site_url: str, records) -> None:
     """The year's report files beside its page, the very bytes `kexie report` writes."""
+    folder = site / "funding" / str(year)
+    folder.mkdir(parents=True, exist_ok=True)  # may run before MkDocs writes the year's page
     for name, data in report_files(model, year, warnings, site_url, records).items():
-        (site / "funding" / str(year) / name).write_bytes(data)
+        (folder / name).write_bytes(data)
 
 
 def copy_schemas(schemas_dir: Path, site: Path) -> None:
