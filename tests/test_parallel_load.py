@@ -65,3 +65,35 @@ def test_pages_written_in_two_processes_equal_the_serial_build(tmp_path, monkeyp
     files = sorted(p.relative_to(serial) for p in serial.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(parallel) for p in parallel.rglob("*") if p.is_file())
     assert [str(p) for p in files if (serial / p).read_bytes() != (parallel / p).read_bytes()] == []
+
+
+@pytest.mark.skipif(threading.active_count() != 1, reason="fork is only used without other threads")
+def test_checks_in_two_processes_report_what_one_process_reports(monkeypatch):
+    """Integrity and policy run in a forked process beside privacy and names (from 2,000 records
+    on): on every negative case, the problems and their order are those of one process."""
+    from generator.checks import pipeline
+
+    cases = sorted(p for p in (REPO / "tests" / "cases" / "negative").iterdir() if (p / "records").is_dir())
+    assert len(cases) > 50
+    serial = {case.name: check_records(case / "records").report.problems for case in cases}
+    forks = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(forking.multiprocessing, "get_context", lambda method=None: forks.append(method) or real(method))
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    parallel = {case.name: check_records(case / "records").report.problems for case in cases}
+    assert forks.count("fork") > len(cases) // 2  # (a case whose every file fails to parse has nothing to check)
+    assert [name for name in serial if serial[name] != parallel[name]] == []
+    assert sum(len(problems) for problems in serial.values()) > 100
+
+
+@pytest.mark.skipif(threading.active_count() != 1, reason="fork is only used without other threads")
+def test_a_check_that_fails_in_the_forked_process_fails_the_run(monkeypatch, tmp_path):
+    from generator.checks import pipeline
+
+    def broken(records, schemas):
+        raise ValueError("policy check broke")
+
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pipeline, "check_policy", broken)
+    with pytest.raises(ValueError, match="policy check broke"):
+        check_records(_tree(tmp_path))

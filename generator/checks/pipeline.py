@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from generator.checks.integrity import check_integrity
@@ -11,7 +12,8 @@ from generator.checks.policy import check_policy
 from generator.checks.privacy import check_privacy
 from generator.checks.text import check_links, check_text
 from generator.records.problems import ERROR, Problem, Report
-from generator.records.recordset import RecordSet, load_records
+from generator.common.forking import Background
+from generator.records.recordset import PARALLEL_FROM, RecordSet, load_records
 from generator.records.schemas import SchemaSet, find_schemas_dir
 
 
@@ -28,6 +30,10 @@ def check_records(root: Path, schemas_dir: Path | None = None) -> Checked:
     return check_loaded(records, problems, schemas)
 
 
+def _listed(check, *args) -> list[Problem]:
+    return list(check(*args))
+
+
 def check_loaded(records: RecordSet, problems: list[Problem], schemas: SchemaSet) -> Checked:
     """Every check after loading, in order: schema → text → integrity → policy. `problems` are
     the loader's (unreadable files); the records' own problems are added to them."""
@@ -40,10 +46,22 @@ def check_loaded(records: RecordSet, problems: list[Problem], schemas: SchemaSet
             reported.add((record.path, field))
     report.extend(check_text(records, schemas, reported))  # before the checks that use records.valid()
     report.extend(check_links(records, schemas))
-    report.extend(check_integrity(records, schemas.vocab["district"].get("x-validity")))
-    report.extend(check_privacy(records, schemas))
-    report.extend(check_names(records, schemas))
-    report.extend(check_policy(records, schemas))
+    # the four checks below only read the records and return problems: where there are many
+    # records, integrity and policy run in a forked process while privacy and names run here
+    # (the problems are the same, in the same order)
+    side = Background(
+        [partial(_listed, check_integrity, records, schemas.vocab["district"].get("x-validity")),
+         partial(_listed, check_policy, records, schemas)],
+        fork=sum(len(of_type) for of_type in records.by_type.values()) >= PARALLEL_FROM,
+    )
+    try:
+        privacy = _listed(check_privacy, records, schemas)
+        names = _listed(check_names, records, schemas)
+        integrity, policy = side.wait()
+    finally:
+        side.stop()
+    for problems in (integrity, privacy, names, policy):
+        report.extend(problems)
     # one message per value: a value with an error must be edited anyway, so the warning that its
     # invisible characters were removed (checks/text.py) would only repeat the place
     erroneous = {(p.path, p.field) for p in report.problems if p.severity == ERROR and p.field}

@@ -3,6 +3,9 @@
 Fork is used only where it is safe and cheap: on Linux, with no other thread running (the
 `kexie serve` preview runs a server thread, so it stays in one process). Children inherit the
 parent's memory, so the work needs no pickling on the way in; results come back pickled.
+
+    fork_map(function, items, min_items)            [function(item) for item in items], 2 processes
+    fork_stages(stages, function, items, min_items) the same, with independent stages run beside it
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ import multiprocessing
 import os
 import sys
 import threading
+from typing import Callable
 
 _TASK = None  # the function the children run, inherited through fork
+_STAGES: list = []  # the stand-alone stages the children run, inherited through fork
+CHUNKS = 16  # items are handed out in this many chunks: both processes end at about the same time
 
 
 def can_fork() -> bool:
@@ -21,6 +27,11 @@ def can_fork() -> bool:
 
 def _run(chunk):
     return [_TASK(item) for item in chunk]
+
+
+def _chunks(items: list, count: int) -> list[list]:
+    size = max(1, -(-len(items) // count))
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def fork_map(function, items: list, min_items: int) -> list:
@@ -35,3 +46,88 @@ def fork_map(function, items: list, min_items: int) -> list:
             return [result for chunk in pool.map(_run, chunks) for result in chunk]
     finally:
         _TASK = None
+
+
+def _task(task):
+    kind, value = task
+    return _STAGES[value]() if kind == "stage" else _run(value)
+
+
+def fork_stages(stages: list[Callable[[], object]], function, items: list, min_items: int,
+                beside: Callable[[], object] | None = None) -> tuple[list, list, object]:
+    """Run each stage (a function of no argument), `function` over `items` and `beside()` at once.
+
+    Returns (the stages' results in order, [function(item) for item in items] in order, beside()'s
+    result). From `min_items` items on, where forking is safe, two forked processes take the stages
+    first (the long ones should come first) and then the items in chunks, while this process runs
+    `beside` (which must not rely on forking: the pool's threads are running); otherwise everything
+    runs here, one after the other. The results are the same either way. An exception in a stage
+    or an item is raised here, after the other processes are stopped.
+    """
+    global _TASK, _STAGES
+    if len(items) < min_items or not can_fork():
+        done = [stage() for stage in stages]
+        mapped = [function(item) for item in items]
+        return done, mapped, beside() if beside else None
+    _TASK, _STAGES = function, list(stages)
+    try:
+        tasks = [("stage", i) for i in range(len(stages))] + [("items", chunk) for chunk in _chunks(items, CHUNKS * 4)]
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            pending = pool.map_async(_task, tasks, chunksize=1)
+            extra = beside() if beside else None
+            results = pending.get()
+        return results[: len(stages)], [r for chunk in results[len(stages) :] for r in chunk], extra
+    finally:
+        _TASK, _STAGES = None, []
+
+
+def _background(stages, send) -> None:
+    try:
+        outcome = ("ok", [stage() for stage in stages])
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        outcome = ("error", exc)
+    try:
+        send.send(outcome)
+    except Exception:  # noqa: BLE001 - an exception that does not pickle: its text still goes
+        send.send(("error", RuntimeError(repr(outcome[1]))))
+    send.close()
+
+
+class Background:
+    """`stages` (functions of no argument) run in one forked process while this one goes on.
+
+    `wait()` returns their results in order, or raises the exception one of them raised. Where
+    forking is not safe (see `can_fork`) or `fork` is False, they run in `wait()` instead; if the
+    process dies without an answer (killed), `wait()` runs them here. `stop()` ends the process
+    (a build that failed meanwhile): call it from a `finally` or an error hook.
+    """
+
+    def __init__(self, stages: list[Callable[[], object]], fork: bool = True):
+        self.stages, self.process = list(stages), None
+        if fork and self.stages and can_fork():
+            context = multiprocessing.get_context("fork")
+            self.receive, send = context.Pipe(duplex=False)
+            self.process = context.Process(target=_background, args=(self.stages, send), daemon=True)
+            self.process.start()
+            send.close()
+
+    def wait(self) -> list:
+        if self.process is None:
+            return [stage() for stage in self.stages]
+        try:
+            kind, value = self.receive.recv()
+        except (EOFError, OSError):
+            kind, value = "lost", None
+        self.process.join()
+        self.receive.close()
+        self.process = None
+        if kind == "error":
+            raise value
+        return [stage() for stage in self.stages] if kind == "lost" else value
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.join()
+            self.receive.close()
+            self.process = None

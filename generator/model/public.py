@@ -14,7 +14,8 @@ from generator.records import names
 from generator.records.names import SurnameTable, load_surnames
 from generator.records.recordset import FOLDERS, RecordSet
 from generator.records.schemas import PACKAGE_SCHEMAS, SchemaSet
-from generator.model.bio import render_both, render_markdown
+from generator.common.forking import fork_map
+from generator.model.bio import render_both
 from generator.model.history import History
 
 
@@ -40,6 +41,11 @@ def derive_pinyin(name: str, table: SurnameTable | None = None) -> str:
     return names.derive_pinyin(name, table or load_surnames(PACKAGE_SCHEMAS))
 
 
+# (record type, field) of the Markdown fields besides experts' bios
+MARKDOWN_FIELDS = [("workstation", "summary"), ("project", "summary"), ("need", "description"), ("proposal", "summary")]
+PARALLEL_FROM = 2000  # texts; below this a second process costs more than it saves
+
+
 class _Builder:
     """Builds the SiteModel one record at a time; each type's method also links it both ways."""
 
@@ -50,6 +56,21 @@ class _Builder:
         self.published = records.published_experts()
         self.model = SiteModel(labels=schemas)
         self.surnames = load_surnames(schemas.folder)
+        self.rendered: dict[str, tuple[str, str]] = {}  # Markdown text → (HTML, plain text)
+
+    def markdown(self, text: str) -> tuple[str, str]:
+        """(safe HTML, plain text) of a Markdown field: rendered beforehand (`prerender`) or now."""
+        found = self.rendered.get(text)
+        return found if found is not None else render_both(text)
+
+    def prerender(self) -> None:
+        """Render every Markdown field the model shows, in two processes when there are many
+        (parsing them was half of building the model); `markdown` then only looks them up."""
+        texts = [r.data.get("bio", "") for r in self.published.values()]
+        for record_type, name in MARKDOWN_FIELDS:
+            texts += [r.data.get(name, "") for r in self.records.valid(record_type)]
+        unique = sorted({t for t in texts if isinstance(t, str) and t.strip()})
+        self.rendered = dict(zip(unique, fork_map(render_both, unique, PARALLEL_FROM)))
 
     def society_name(self, sid: str) -> str:
         society = self.records.get("society", sid)
@@ -93,7 +114,7 @@ class _Builder:
     def add_expert(self, record) -> None:
         d = record.data
         consent = d["consent"]
-        bio_html, bio_text = render_both(d.get("bio", ""))
+        bio_html, bio_text = self.markdown(d.get("bio", ""))
         pinyin = d.get("pinyin") or names.derive_pinyin(d["name"], self.surnames)
         self.model.experts[record.id] = {
             "id": record.id,
@@ -142,7 +163,7 @@ class _Builder:
             "partner_societies": d.get("partner_societies", []),
             "experts": [e for e in d.get("experts", []) if e in self.published],
             "agreement": d.get("agreement"),
-            "summary_html": render_markdown(d.get("summary", "")),
+            "summary_html": self.markdown(d.get("summary", ""))[0],
             "summary": d.get("summary", ""),
             "status": d["status"],
             "status_label": self.label("workstation-status", d["status"]),
@@ -185,7 +206,7 @@ class _Builder:
             ],
             "refund": sum(s.get("refund", 0) for s in d.get("sanctions", [])),
             "net": sum(f["amount"] for f in funding) - sum(s.get("refund", 0) for s in d.get("sanctions", [])),
-            "summary_html": render_markdown(d.get("summary", "")),
+            "summary_html": self.markdown(d.get("summary", ""))[0],
             **self.provenance(record),
         }
         self.model.projects[record.id] = project
@@ -207,7 +228,7 @@ class _Builder:
     def add_need(self, record) -> None:
         d = record.data
         matched = d.get("matched", {})
-        description_html, description_text = render_both(d["description"])
+        description_html, description_text = self.markdown(d["description"])
         self.model.needs[record.id] = {
             "id": record.id,
             "title": d["title"],
@@ -236,7 +257,7 @@ class _Builder:
             "submitted": d["submitted"],
             "endorsed": d["endorsed"],
             "adopted": d["adopted"],
-            "summary_html": render_markdown(d.get("summary", "")),
+            "summary_html": self.markdown(d.get("summary", ""))[0],
             **self.provenance(record),
         }
         self.model.proposals[record.id] = proposal
@@ -252,6 +273,7 @@ def build_model(records: RecordSet, schemas: SchemaSet, history: History | None 
     and the model's `history`; without it (the yearly report) dates are empty."""
     history = history if isinstance(history, History) else History(False)
     builder = _Builder(records, schemas, history)
+    builder.prerender()
     # societies first: every other type links back to them
     for record in records.valid("society"):
         builder.add_society(record)

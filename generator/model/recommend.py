@@ -13,7 +13,7 @@ again. The engine and its score are in `matching.py`.
 
 from __future__ import annotations
 
-from generator.common.forking import fork_map
+from generator.common.forking import fork_stages
 from generator.model.bio import plain_text
 from generator.model.matching import Candidate, Corpus, settings, words
 from generator.model.public import SiteModel
@@ -88,28 +88,35 @@ def attach_recommendations(model: SiteModel) -> None:
     experts = Corpus(_expert_candidates(model), labels)
     societies = Corpus(_society_candidates(model), labels)
     stations = Corpus(_workstation_candidates(model), labels)
-    docking = []
-    for nid in sorted(model.needs):
-        need = model.needs[nid]
-        query, codes = need_query(need)
-        need["recommended"] = {
-            "experts": experts.rank(query, codes, limits["recommend"], exclude=need["experts"]),
-            "societies": societies.rank(query, codes, limits["organisations"], exclude=need["societies"]),
-            "workstations": stations.rank(query, codes, limits["organisations"]),
-        }
-        if need["status"] == "open":
-            docking.append({
-                "need": nid,
-                "district": codes["district"] or "（未填区县）",
-                "industry": need["industry"],
-                "experts": need["recommended"]["experts"][:3],
-            })
-    model.docking = docking
+
+    def needs() -> tuple[dict, list]:
+        recommended, docking = {}, []
+        for nid in sorted(model.needs):
+            need = model.needs[nid]
+            query, codes = need_query(need)
+            found = recommended[nid] = {
+                "experts": experts.rank(query, codes, limits["recommend"], exclude=need["experts"]),
+                "societies": societies.rank(query, codes, limits["organisations"], exclude=need["societies"]),
+                "workstations": stations.rank(query, codes, limits["organisations"]),
+            }
+            if need["status"] == "open":
+                docking.append({
+                    "need": nid,
+                    "district": codes["district"] or "（未填区县）",
+                    "industry": need["industry"],
+                    "experts": found["experts"][:3],
+                })
+        return recommended, docking
 
     def similar(eid: str) -> list:
         query = experts.characteristic_words(eid, limits["query_terms"])
         return experts.rank(query, experts.candidates[experts.index[eid]].codes, limits["similar"], exclude=[eid])
 
-    # one query per expert: the longest step at scale, so two processes (same results, in order)
-    for eid, found in zip(model.experts, fork_map(similar, list(model.experts), PARALLEL_FROM)):
-        model.experts[eid]["similar"] = found
+    # one query per expert: the longest step at scale, so two processes (same results, in order);
+    # the needs' recommendations are ranked meanwhile, as one more task of the same two processes
+    [(recommended, docking)], found, _ = fork_stages([needs], similar, list(model.experts), PARALLEL_FROM)
+    for nid, need in model.needs.items():
+        need["recommended"] = recommended[nid]
+    model.docking = docking
+    for eid, similar_experts in zip(model.experts, found):
+        model.experts[eid]["similar"] = similar_experts

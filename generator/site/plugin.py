@@ -12,6 +12,7 @@ import json
 import re
 import shutil
 import sys
+from functools import partial
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -21,9 +22,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from generator.common.cjk import join_cjk_lines
-from generator.common.forking import fork_map
+from generator.common.forking import Background, fork_stages
 from generator.records.reporters import format_text
-from generator.site import fragments
+from generator.site import fragments, stages
 from generator.model.history import read_history
 from generator.model.public import build_model
 from generator.model.recommend import attach_recommendations
@@ -32,15 +33,13 @@ from generator.site.notfound import portable_404
 from generator.site.opendata import write_open_data
 from generator.site.changes import Changes
 from generator.site.pages import (
-    LIST_PAGES, RECORD_PAGES, SHELL_CONTENT, SHELL_CRUMBS, SHELL_DESCRIPTION, SHELL_SRC, SHELL_TITLE, base_for,
-    list_title, year_pages,
+    LIST_PAGES, SHELL_CONTENT, SHELL_CRUMBS, SHELL_DESCRIPTION, SHELL_SRC, SHELL_TITLE, base_for,
+    year_pages,
 )
-from generator.site.record_meta import description, json_ld, ld_script, record_json
-from generator.site.record_pages import Shell, ShellError, breadcrumbs, write_page
+from generator.site.record_pages import Shell, ShellError
 from generator.common.render import make_env
 from generator.search.index import build_search_index
 from generator.site.search_docs import expert_documents, page_document, record_documents
-from generator.report.yearly import report_files
 from generator.site.sitemap import write_sitemap
 from generator.site.tables import prepare_tables
 from generator.model.summaries import funding_years
@@ -144,7 +143,24 @@ class KexiePlugin(BasePlugin[KexieConfig]):
                  f"{SHELL_CRUMBS}\n\n# {SHELL_TITLE}\n\n{SHELL_CONTENT}\n")
         files.append(File.generated(config, SHELL_SRC, content=shell))
         self._files = files
+        # the files that need only the model (yearly reports, open data, docking list) are written
+        # by a forked process while MkDocs renders the pages here; on_post_build waits for it
+        self._side = Background(self._side_stages(config), fork=len(self.model.experts) >= PARALLEL_PAGES_FROM)
         return files
+
+    def _side_stages(self, config) -> list:
+        site, site_url = Path(config.site_dir), config.site_url or ""
+        return [
+            *(partial(stages.write_reports, self.model, year, site, self.warnings, site_url, self.records)
+              for year in funding_years(self.model)),
+            partial(write_open_data, self.model, site / "api", self.config.demo, site_url),
+            partial(write_docking, self.model, site / "docking", site_url),  # beside /docking/: a need id can never clash
+        ]
+
+    def on_build_error(self, error):
+        side = getattr(self, "_side", None)
+        if side is not None:
+            side.stop()  # a failed build leaves no process writing into the removed folder
 
     def on_page_content(self, html, page, config, files):
         # the theme's search (lunr with an English trimmer) would drop every Chinese character:
@@ -183,45 +199,24 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         except (OSError, ShellError) as exc:
             raise PluginError(f"记录页面框架生成失败：{exc}") from None
         shutil.rmtree(shell_dir)
-        context = {"m": self.model, "base": "../../", "links": self.links}
         site_url = config.site_url or ""
         sitemap = [
             (f.url.removeprefix("./"), "") for f in self._files.documentation_pages() if not f.src_uri.startswith("_kexie/")
         ]
-        jobs = [
-            (attribute, record_id)
-            for attribute in RECORD_PAGES
-            for record_id in getattr(self.model, attribute)
-        ]
-        templates = {attribute: self.env.get_template(f"{spec[1]}.html") for attribute, spec in RECORD_PAGES.items()}
-        titles = {attribute: list_title(spec[0]) for attribute, spec in RECORD_PAGES.items()}
+        pages = stages.RecordPages(self.env, self.model, self.links, shell, site, site_url, self.config.demo)
+        prose = sorted(self._prose, key=lambda d: d["url"])
 
-        def write(job):
-            attribute, record_id = job
-            folder, _template, title_key, _kind = RECORD_PAGES[attribute]
-            record = getattr(self.model, attribute)[record_id]
-            url = f"{folder}/{record_id}/"
-            content = prepare_tables(join_cjk_lines(templates[attribute].render(e=record, **context)))
-            content += ld_script(json_ld(attribute, record, self.model, site_url))
-            crumbs = breadcrumbs(titles[attribute], record[title_key], attribute == "experts")
-            write_page(site, url, shell.render(record[title_key], url, content, crumbs, description(attribute, record, self.model)))
-            (site / folder / f"{record_id}.json").write_text(record_json(attribute, record, self.config.demo), encoding="utf-8")
-            return url, record["changed"]
+        def search():  # in this process meanwhile
+            build_search_index(expert_documents(self.model) + record_documents(self.model) + prose, site / "search")
 
         # rendering and writing tens of thousands of pages is the longest step: two processes
-        sitemap += fork_map(write, jobs, PARALLEL_PAGES_FROM)
-        write_open_data(self.model, site / "api", self.config.demo, config.site_url or "")
-        write_docking(self.model, site / "docking", config.site_url or "")  # beside /docking/: a need id can never clash
-        for year in funding_years(self.model):
-            # the year's report files beside its page, the very bytes `kexie report` writes
-            for name, data in report_files(self.model, year, self.warnings, config.site_url or "", self.records).items():
-                (site / "funding" / str(year) / name).write_bytes(data)
-        schemas_out = site / "schemas"
-        schemas_out.mkdir(exist_ok=True)
-        for schema in sorted(self.schemas_dir.glob("*.schema.json")):
-            shutil.copyfile(schema, schemas_out / schema.name)
-        prose = sorted(self._prose, key=lambda d: d["url"])
-        build_search_index(expert_documents(self.model) + record_documents(self.model) + prose, site / "search")
+        try:
+            _none, written, _ = fork_stages([], pages, stages.record_jobs(self.model), PARALLEL_PAGES_FROM, beside=search)
+            self._side.wait()
+        finally:
+            self._side.stop()
+        sitemap += written
+        stages.copy_schemas(self.schemas_dir, site)
         write_sitemap(site, site_url, sitemap)
         self.changes.write_feed(site, site_url, config.site_name)
         portable_404(site, site_url)
