@@ -36,7 +36,7 @@ from generator.site.pages import (
     list_title, year_pages,
 )
 from generator.site.record_meta import description, json_ld, ld_script, record_json
-from generator.site.record_pages import Shell, ShellError, breadcrumbs, write_page
+from generator.site.record_pages import Shell, ShellError, breadcrumbs, write_frame, write_page
 from generator.common.render import make_env
 from generator.search.index import build_search_index
 from generator.site.search_docs import expert_documents, page_document, record_documents
@@ -183,6 +183,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         except (OSError, ShellError) as exc:
             raise PluginError(f"记录页面框架生成失败：{exc}") from None
         shutil.rmtree(shell_dir)
+        write_frame(site, shell)
         context = {"m": self.model, "base": "../../", "links": self.links}
         site_url = config.site_url or ""
         sitemap = [
