@@ -6,8 +6,10 @@ drawer, the back-to-top button, the footer, the theme's dialog and configuration
 the same on all of them: 10 kB of each 20 kB page, ~80 % of the site at scale. They are cut out of the
 MkDocs-rendered shell page and written once into `RECORD_FRAME` (a script the browser caches); each
 page keeps an empty `<kx-f></kx-f>` where a part was and calls `kxFrame()` right after the header and
-tabs and again before the theme's own script, so the parts are back, in order and as MkDocs wrote
-them, before anything is painted or any script looks for them. The page's own head (title,
+tabs and again at the end, so the parts are back, in order and as MkDocs wrote them, before anything is
+painted or any script looks for them. The last call also writes the page's closing `<script src>` tags
+(the theme's bundle, then the site's scripts, in the theme's order) with document.write at that very
+place: parser-inserted as before, so they load, block and run exactly as they did. The page's own head (title,
 description, canonical and Open Graph tags), the header's title, breadcrumbs, content and JSON-LD stay
 in the page. Without JavaScript the page still has its content and breadcrumbs (the theme's search and
 drawer need JavaScript anyway).
@@ -24,10 +26,14 @@ RECORD_FRAME = "assets/javascripts/record-frame.js"  # relative to the site root
 PLACEHOLDER = "<kx-f></kx-f>"
 FILL = "<script>kxFrame()</script>"
 
-# the frame elements moved into RECORD_FRAME: (tag, attribute, words its value must contain)
+# the frame elements moved into RECORD_FRAME: (tag, attribute, words its value must contain[, an
+# attribute it must not have])
 MOVED = [
+    ("div", "data-md-component", {"skip"}),  # the skip link (to #kx-title, the h1 of every record page)
+    ("div", "data-md-component", {"announce"}),
     ("a", "class", {"md-header__button", "md-logo"}),
     ("label", "class", {"md-header__button", "md-icon"}),  # the drawer and the search buttons
+    ("div", "class", {"md-header__topic"}, "data-md-component"),  # the site's name; not the page's title
     ("div", "class", {"md-search"}),
     ("nav", "class", {"md-tabs"}),
     ("div", "class", {"md-sidebar"}),  # the navigation drawer and the (empty) table of contents
@@ -39,6 +45,7 @@ MOVED = [
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _SCOPE = re.compile(r"<script>(__md_scope=.*?)</script>\n?", re.S)  # the theme's first inline script
 _TABBED = re.compile(r"<script>(var target=document\.getElementById\(location\.hash.*?)</script>\n?", re.S)
+_SCRIPTS = re.compile(r'(?:<script src="[^"<>]*"></script>\n?)+')
 _GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">\n?')
 
 
@@ -65,7 +72,8 @@ class _Spans(HTMLParser):
             return
         values = dict(attrs)
         selected = not self.inside and any(
-            tag == t and words <= set((values.get(name) or "").split()) for t, name, words in MOVED
+            tag == rule[0] and rule[2] <= set((values.get(rule[1]) or "").split()) and not (len(rule) > 3 and rule[3] in values)
+            for rule in MOVED
         )
         if selected:
             self.spans.append([self._offset(), -1])
@@ -121,16 +129,22 @@ def split_frame(text: str) -> Frame:
     tabs_end = frame.index(PLACEHOLDER, frame.index('data-md-component="container"')) + len(PLACEHOLDER)
     frame = frame[:tabs_end] + FILL + frame[tabs_end:]  # header and tabs filled before the content
     bundle = frame.index('<script src="../../assets/javascripts/bundle.')
-    frame = frame[:bundle] + FILL + "\n" + frame[bundle:]
-    if any(marker in part for part in parts for marker in ("KXSHELL", "kx-title")):
+    scripts = _SCRIPTS.match(frame, bundle)
+    if not scripts:
+        raise FrameError("页面框架中找不到主题的脚本：主题模板可能被改动")
+    # the theme's and the site's scripts (bundle, tables, search, header search …): the last call
+    # writes the same <script src> tags at the same place, so they load and run exactly as before
+    frame = frame[:bundle] + FILL + "\n" + frame[scripts.end():]
+    if any("kxshell" in part.lower() for part in parts):
         raise FrameError("页面框架的共享部分含有页面自己的内容")
     script = (
         "/* The record pages' shared frame, written by `kexie build` (generator/site/frame.py) from the\n"
         "   MkDocs-rendered shell: do not edit. kxFrame() puts each part back into its <kx-f> in order. */\n"
         f"{scope.group(1)};\n"
         "(function(){var F=" + json.dumps(parts, ensure_ascii=False).replace("</", "<\\/") + ",i=0;\n"
+        "var S=" + json.dumps(scripts.group(0), ensure_ascii=False).replace("</", "<\\/") + ";\n"
         "window.kxFrame=function(){var e=document.getElementsByTagName(\"kx-f\");"
         "while(e.length&&i<F.length)e[0].outerHTML=F[i++];"
-        f"if(i===F.length){{{tabbed.group(1)}}}}}}})();\n"
+        f"if(i===F.length){{{tabbed.group(1)};document.write(S)}}}}}})();\n"
     )
     return Frame(frame, script)

@@ -41,13 +41,13 @@ class Shell:
         # whitespace with a line break become one line break (the frame has no <pre>; its inline
         # scripts keep their line breaks, so their meaning is unchanged)
         text = _INDENT.sub("\n", text)
+        text = text.replace(SHELL_TITLE.lower(), "kx-title")  # the heading's generated id (the skip link's target)
         try:
             frame = split_frame(text)
         except FrameError as exc:
             raise ShellError(str(exc)) from None
         text = frame.page
         text = text.replace(shell_url, "KXSHELLURL/")
-        text = text.replace(SHELL_TITLE.lower(), "kx-title")  # the heading's generated id
         pieces = text.split(SHELL_TITLE)
         for index, piece in enumerate(pieces):
             if marker in piece:
