@@ -1,8 +1,9 @@
 """The record pages' shared frame: the theme's heavy, identical markup loaded once, not per page.
 
 Every record page sits two folders deep (`experts/<id>/`), so the parts of the theme's frame that do
-not depend on the page — the header's icons and search dialog, the navigation tabs, the navigation
-drawer, the back-to-top button, the footer, the theme's dialog and configuration — are byte-for-byte
+not depend on the page — the stylesheet links, the drawer and search toggles, the skip link, the
+header's icons, site name and search dialog, the navigation tabs, the navigation drawer, the
+back-to-top button, the footer, the theme's dialog and configuration, the closing scripts — are byte-for-byte
 the same on all of them: 10 kB of each 20 kB page, ~80 % of the site at scale. They are cut out of the
 MkDocs-rendered shell page and written once into `RECORD_FRAME` (a script the browser caches); each
 page keeps an empty `<kx-f></kx-f>` where a part was and calls `kxFrame()` right after the header and
@@ -29,6 +30,8 @@ FILL = "<script>kxFrame()</script>"
 # the frame elements moved into RECORD_FRAME: (tag, attribute, words its value must contain[, an
 # attribute it must not have])
 MOVED = [
+    ("input", "class", {"md-toggle"}),  # the drawer's and the search's toggles (CSS reads their state)
+    ("label", "class", {"md-overlay"}),
     ("div", "data-md-component", {"skip"}),  # the skip link (to #kx-title, the h1 of every record page)
     ("div", "data-md-component", {"announce"}),
     ("a", "class", {"md-header__button", "md-logo"}),
@@ -45,6 +48,7 @@ MOVED = [
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _SCOPE = re.compile(r"<script>(__md_scope=.*?)</script>\n?", re.S)  # the theme's first inline script
 _TABBED = re.compile(r"<script>(var target=document\.getElementById\(location\.hash.*?)</script>\n?", re.S)
+_STYLES = re.compile(r'(?:<link rel="stylesheet" href="[^"<>]*">\n?)+')
 _SCRIPTS = re.compile(r'(?:<script src="[^"<>]*"></script>\n?)+')
 _GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">\n?')
 
@@ -68,13 +72,16 @@ class _Spans(HTMLParser):
         return self.line_starts[line - 1] + column
 
     def handle_starttag(self, tag, attrs):
-        if tag in _VOID:
-            return
         values = dict(attrs)
         selected = not self.inside and any(
             tag == rule[0] and rule[2] <= set((values.get(rule[1]) or "").split()) and not (len(rule) > 3 and rule[3] in values)
             for rule in MOVED
         )
+        if tag in _VOID:
+            if selected:
+                start = self._offset()
+                self.spans.append([start, start + len(self.get_starttag_text())])
+            return
         if selected:
             self.spans.append([self._offset(), -1])
             self.inside += 1
@@ -99,12 +106,18 @@ class Frame:
 def split_frame(text: str) -> Frame:
     """Split a rendered shell page (whitespace already collapsed) into the page frame and the shared
     script. Raises FrameError when the theme's markup is not what this expects (a theme upgrade)."""
+    text = _GENERATOR.sub("", text, count=1)
     scope = _SCOPE.search(text)
     tabbed = _TABBED.search(text)
     if not scope or not tabbed:
         raise FrameError("页面框架中找不到主题的内联脚本：主题模板可能被改动")
     root = "../../"
-    text = _GENERATOR.sub("", text, count=1)
+    styles = _STYLES.search(text, 0, scope.start())
+    if not styles or styles.end() != scope.start():
+        raise FrameError("页面框架中找不到主题的样式表：主题模板可能被改动")
+    # the stylesheets right before the theme's first script: the frame script writes the same <link>
+    # tags in the same order, parser-inserted, so they block rendering as before
+    text = text[: styles.start()] + text[styles.end():]
     text = _SCOPE.sub(f'<script src="{root}{RECORD_FRAME}"></script>\n', text, count=1)
     text = _TABBED.sub("", text, count=1)
     parser = _Spans(text)
@@ -141,6 +154,7 @@ def split_frame(text: str) -> Frame:
         "/* The record pages' shared frame, written by `kexie build` (generator/site/frame.py) from the\n"
         "   MkDocs-rendered shell: do not edit. kxFrame() puts each part back into its <kx-f> in order. */\n"
         f"{scope.group(1)};\n"
+        "document.write(" + json.dumps(styles.group(0), ensure_ascii=False).replace("</", "<\\/") + ");\n"
         "(function(){var F=" + json.dumps(parts, ensure_ascii=False).replace("</", "<\\/") + ",i=0;\n"
         "var S=" + json.dumps(scripts.group(0), ensure_ascii=False).replace("</", "<\\/") + ";\n"
         "window.kxFrame=function(){var e=document.getElementsByTagName(\"kx-f\");"
