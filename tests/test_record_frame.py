@@ -118,3 +118,42 @@ def test_open_data_json_is_compact():
         assert own.count("\n") == 1 and ": " not in own.split('"bio"')[0]
         rows = (site / "api" / f"{folder}.json").read_text(encoding="utf-8").splitlines()
         assert rows[0] == "[" and rows[-1] == "]" and len(json.loads("\n".join(rows))) == len(rows) - 2
+
+
+def test_record_text_cannot_take_a_frame_part():
+    """kxFrame() fills <kx-f> elements in document order: record text that spells one (a bio, a
+    name) must stay text, or it would take a part of the frame."""
+    from tests.sitebuild import make_project, run_kexie
+    from tests.test_site_build import BASE
+
+    project = make_project(BASE, "frame-hostile")
+    expert = project / "records" / "experts" / "zhang-wei.yaml"
+    text = expert.read_text(encoding="utf-8").replace("bio: 长期从事金属材料研究。", 'bio: "<kx-f></kx-f>长期从事金属材料研究。<KX-F>"')
+    expert.write_text(text, encoding="utf-8")
+    out = project / "site"
+    result = run_kexie("build", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (out / "experts" / "zhang-wei" / "index.html").read_text(encoding="utf-8")
+    other = (out / "experts" / "li-na" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;kx-f&gt;" in page
+    assert page.lower().count("<kx-f>") == other.lower().count("<kx-f>")
+
+
+def test_page_bytes_benchmark_counts_every_file_once(tmp_path, capsys):
+    """bench/page_bytes.py on the demo site: every file in exactly one kind, record kinds as many
+    as the record pages, and the projection labelled as one."""
+    from bench.page_bytes import main
+    from tests.sitebuild import REPO
+
+    site = demo_site()
+    assert main(["--site", str(site), "--measured-records", str(REPO / "records"), "--counts-from",
+                 str(REPO / "records"), "--json", str(tmp_path / "bytes.json")]) == 0
+    figures = json.loads((tmp_path / "bytes.json").read_text(encoding="utf-8"))
+    files = [p for p in site.rglob("*") if p.is_file()]
+    assert sum(row["count"] for row in figures["kinds"].values()) == len(files)
+    assert sum(row["total"] for row in figures["kinds"].values()) == sum(p.stat().st_size for p in files)
+    for kind, folder in (("expert", "experts"), ("project", "projects")):
+        assert figures["kinds"][kind]["count"] == len(_record_pages(folder))
+    # projected to the same records, a record kind's projection is its measured total
+    assert abs(figures["projection"]["expert"] - figures["kinds"]["expert"]["total"]) < 1
+    assert "PROJECTION (not measured)" in capsys.readouterr().out
