@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from typing import Callable
@@ -23,6 +24,15 @@ CHUNKS = 16  # items are handed out in this many chunks: both processes end at a
 
 def can_fork() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1 and (os.cpu_count() or 1) > 1
+
+
+def _default_signals():
+    """In a worker: SIGTERM and SIGINT act as the system's default again. A build installs a Python
+    SIGTERM handler (site/build.py) that the workers would inherit; the pool's terminate() then
+    raced it — a SIGTERM arriving just before a worker blocked on the pool's queue lock was
+    noted but never handled, and the build waited for that worker forever (seen at 10,000 experts)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _run(chunk):
@@ -42,8 +52,14 @@ def fork_map(function, items: list, min_items: int) -> list:
     _TASK = function
     try:
         chunks = [items[i : i + max(1, len(items) // 16)] for i in range(0, len(items), max(1, len(items) // 16))]
-        with multiprocessing.get_context("fork").Pool(2) as pool:
-            return [result for chunk in pool.map(_run, chunks) for result in chunk]
+        pool = multiprocessing.get_context("fork").Pool(2, initializer=_default_signals)
+        try:
+            results = pool.map(_run, chunks)
+            pool.close()  # the workers finish and exit on their own: no SIGTERM needed
+            pool.join()
+        finally:
+            pool.terminate()
+        return [result for chunk in results for result in chunk]
     finally:
         _TASK = None
 

@@ -36,7 +36,7 @@ from generator.site.pages import (
     LIST_PAGES, SHELL_CONTENT, SHELL_CRUMBS, SHELL_DESCRIPTION, SHELL_SRC, SHELL_TITLE, base_for,
     year_pages,
 )
-from generator.site.record_pages import Shell, ShellError
+from generator.site.record_pages import Shell, ShellError, write_frame
 from generator.common.render import make_env
 from generator.search.index import build_search_index
 from generator.site.search_docs import expert_documents, page_document, record_documents
@@ -199,6 +199,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         except (OSError, ShellError) as exc:
             raise PluginError(f"记录页面框架生成失败：{exc}") from None
         shutil.rmtree(shell_dir)
+        write_frame(site, shell)
         site_url = config.site_url or ""
         sitemap = [
             (f.url.removeprefix("./"), "") for f in self._files.documentation_pages() if not f.src_uri.startswith("_kexie/")

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.site.frame import RECORD_FRAME, FrameError, split_frame
 from generator.site.pages import SHELL_CONTENT, SHELL_CRUMBS, SHELL_DESCRIPTION, SHELL_TITLE
 
 
@@ -29,6 +30,7 @@ class Shell:
     content_at: int  # index of the piece that holds the content marker
     before: str
     after: str
+    script: str = ""  # the shared frame (generator/site/frame.py), written once to RECORD_FRAME
 
     @classmethod
     def parse(cls, text: str, shell_url: str) -> "Shell":
@@ -39,13 +41,18 @@ class Shell:
         # whitespace with a line break become one line break (the frame has no <pre>; its inline
         # scripts keep their line breaks, so their meaning is unchanged)
         text = _INDENT.sub("\n", text)
+        text = text.replace(SHELL_TITLE.lower(), "kx-title")  # the heading's generated id (the skip link's target)
+        try:
+            frame = split_frame(text)
+        except FrameError as exc:
+            raise ShellError(str(exc)) from None
+        text = frame.page
         text = text.replace(shell_url, "KXSHELLURL/")
-        text = text.replace(SHELL_TITLE.lower(), "kx-title")  # the heading's generated id
         pieces = text.split(SHELL_TITLE)
         for index, piece in enumerate(pieces):
             if marker in piece:
                 before, after = piece.split(marker)
-                return cls(pieces, index, before, after)
+                return cls(pieces, index, before, after, frame.script)
         raise ShellError("页面框架无法解析")  # pragma: no cover - guarded by the count above
 
     def render(self, title: str, url: str, content: str, crumbs: str = "", description: str = "") -> str:
@@ -76,6 +83,11 @@ def breadcrumbs(list_title: str, title: str, back_to_search: bool) -> str:
         f'<li aria-current="page">{html.escape(title)}</li>'
         f"</ol>{back}</nav>"
     )
+
+
+def write_frame(site_dir: Path, shell: Shell) -> None:
+    """The shared frame script every record page loads (once: the browser caches it)."""
+    (site_dir / RECORD_FRAME).write_text(shell.script, encoding="utf-8")
 
 
 def write_page(site_dir: Path, url: str, text: str) -> None:

@@ -1,0 +1,114 @@
+"""Light record pages in Chromium (issue 14, item 1): a record page whose frame comes from the shared
+record-frame.js looks and works like a page MkDocs rendered whole — at 1280 px its tabs and header
+search box, at 390 px its navigation drawer and search — on every kind of record page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.test_browser import _first, pytestmark, server  # noqa: F401
+from tests.test_search_browser import _header_search, _record
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+FOLDERS = ["experts", "societies", "workstations", "projects", "needs", "proposals"]
+REFERENCE = "funding/2016/"  # rendered whole by MkDocs, two folders deep like every record page
+
+# where the frame's pieces are on the screen and how they look: the same on a record page and on
+# the reference page (the header's title is the page's own, so only its box is compared)
+GEOMETRY = """() => ['.md-header', '.md-header__button.md-logo', 'label.md-header__button[for=__drawer]',
+  'label.md-header__button[for=__search]', '.md-search', '.md-tabs', '.md-sidebar--primary', '.md-footer',
+  '.md-footer-meta', '.md-content'].map(s => {
+    const e = document.querySelector(s);
+    if (!e) return [s, null];
+    const r = e.getBoundingClientRect(), c = getComputedStyle(e);
+    return [s, [Math.round(r.left), Math.round(r.width), Math.round(r.height), c.display, c.visibility,
+                c.backgroundColor, c.color, c.fontSize, e.querySelectorAll('a').length, e.querySelectorAll('svg').length]];
+  })"""
+
+
+def _open(browser, size, url):
+    context = browser.new_context(**size)
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_load_state("load")
+    return context, page, errors
+
+
+def _record_url(folder: str) -> str:
+    return f"{folder}/{_first(folder) if folder != 'experts' else _record('experts', 'name')[0]}/"
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280px", "390px"])
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_a_record_page_has_the_frame_of_a_page_rendered_whole(browser, server, folder, size):  # noqa: F811
+    context, reference, errors = _open(browser, size, server + REFERENCE)
+    expected = reference.evaluate(GEOMETRY)
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server + _record_url(folder))
+    page.wait_for_load_state("load")
+    got = page.evaluate(GEOMETRY)
+    # no placeholder is left, the theme's script found its configuration and components
+    assert page.locator("kx-f").count() == 0
+    assert page.evaluate("document.querySelectorAll('.md-tabs__link').length") == 12
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-sidebar--primary')).display") == \
+        reference.evaluate("getComputedStyle(document.querySelector('.md-sidebar--primary')).display")
+    context.close()
+    assert errors == []
+    for (selector, ours), (_, theirs) in zip(got, expected):
+        if selector == ".md-content":  # the content differs; its column does not
+            ours, theirs = ours[:2], theirs[:2]
+        assert ours == theirs, selector
+
+
+def test_desktop_tabs_lead_to_their_pages(browser, server):  # noqa: F811
+    context, page, errors = _open(browser, DESKTOP, server + _record_url("experts"))
+    tabs = page.locator(".md-tabs__link")
+    assert tabs.first.is_visible()
+    assert [t.strip() for t in tabs.all_inner_texts()][:3] == ["首页", "专家名录", "市级学会"]
+    page.locator(".md-tabs__link", has_text="市级学会").click()
+    page.wait_for_url("**/societies/")
+    assert page.inner_text("h1") == "市级学会"
+    context.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize("folder", ["experts", "projects"])
+def test_phone_drawer_opens_and_its_links_lead_to_their_pages(browser, server, folder):  # noqa: F811
+    context, page, errors = _open(browser, PHONE, server + _record_url(folder))
+    assert not page.locator(".md-tabs").is_visible()  # on a phone the tabs give way to the drawer
+    link = page.locator(".md-sidebar--primary a.md-nav__link", has_text="企业需求")
+    assert not link.is_visible() or link.bounding_box()["x"] < 0
+    page.click("header label.md-header__button[for=__drawer]")
+    page.wait_for_function("document.getElementById('__drawer').checked")
+    page.wait_for_timeout(400)  # the drawer slides in
+    box = link.bounding_box()
+    assert box and 0 <= box["x"] < 390, box
+    link.click()
+    page.wait_for_url("**/needs/")
+    assert page.inner_text("h1") == "企业需求"
+    context.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280px", "390px"])
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_the_header_search_box_works_on_every_record_page(browser, server, folder, size):  # noqa: F811
+    rid, name = _record("societies", "name")
+    context, page, errors = _open(browser, size, server + _record_url(folder))
+    if size is PHONE:  # behind the search button on a phone
+        page.click("header label.md-header__button[for=__search]")
+    page.click("input.md-search__input")
+    _header_search(page, name)
+    hrefs = page.locator("[data-kx-hs] [data-kx-kind=societies] a.kx-hs__link").evaluate_all(
+        "els => els.map(e => e.getAttribute('href'))")
+    assert any(h.endswith(f"/societies/{rid}/") for h in hrefs), hrefs
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/experts/?query=*")
+    page.evaluate("window.kexieDirectory.ready")
+    context.close()
+    assert errors == []

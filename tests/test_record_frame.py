@@ -1,0 +1,159 @@
+"""Light record pages (issue 14, item 1): each record page carries its own head, title, content and
+JSON-LD; the theme's identical frame parts come once from assets/javascripts/record-frame.js.
+
+The pages' weight is deterministic (same records → same bytes), so the bounds below are size
+assertions on the demo site, not timings."""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from pathlib import Path
+from urllib.parse import urljoin
+
+import pytest
+
+from generator.site.frame import PLACEHOLDER, RECORD_FRAME, FrameError, _Spans, split_frame
+from generator.site.pages import RECORD_PAGES
+from generator.site.record_pages import _INDENT
+from tests.sitebuild import demo_site
+
+# the demo's experts have long bios, five 相似专家 with reasons and a change history each: their
+# articles alone average ~7 kB. What this item controls is the frame around the article.
+EXPERT_PAGE_MEAN_MAX = 10_000  # bytes, mean over the demo's 142 expert pages: 9,668 now, 21,400 before #14
+FRAME_MAX = 2_700  # bytes of a record page outside its <article>: head (title, description and URL twice each), header title, placeholders (12.6 kB before #14)
+FOLDERS = [spec[0] for spec in RECORD_PAGES.values()]
+
+
+def _parts(script: str) -> list[str]:
+    return json.loads(re.search(r"var F=(\[.*?\]),i=0;", script, re.S).group(1).replace("<\\/", "</"))
+
+
+def _record_pages(folder: str) -> list[Path]:
+    return sorted((demo_site() / folder).glob("*/index.html"))
+
+
+def _resolved(text: str, page_url: str) -> str:
+    """href/src values made absolute against the page's URL (MkDocs writes a link to a page's own
+    folder as "../" where the frame, written for every folder, says "../../funding/")."""
+    text = re.sub(r'href="#[^"]*" class="md-skip"', 'href="#h1" class="md-skip"', text)  # to the page's own h1
+    text = re.sub(r">\s+<", "><", text)  # parts side by side share one placeholder: the gap between them is kept
+    return re.sub(r'\b(href|src)="([^"]*)"', lambda m: f'{m.group(1)}="{urljoin(page_url, m.group(2))}"', text)
+
+
+def test_the_shared_frame_is_the_theme_frame_of_a_page_at_the_same_depth():
+    """Put back together, a record page's frame is what MkDocs renders for any page two folders deep
+    (funding/2016/: a generated page with the same hidden sidebars): same header, search dialog,
+    tabs, drawer, back-to-top button, footer, dialog and theme configuration."""
+    shared = _parts((demo_site() / RECORD_FRAME).read_text(encoding="utf-8"))
+    reference = _INDENT.sub("\n", (demo_site() / "funding" / "2016" / "index.html").read_text(encoding="utf-8"))
+    spans = _Spans(reference)
+    spans.feed(reference)
+    theirs = [reference[start:end] for start, end in spans.spans]
+    base = "https://example.test/kexie/"
+    assert _resolved("".join(theirs), base + "funding/2016/") == _resolved("".join(shared), base + "funding/2016/")
+    script = (demo_site() / RECORD_FRAME).read_text(encoding="utf-8")
+    for name in ("main.", "palette.", "kexie.css", "directory.css"):  # the stylesheets, written in <head>
+        assert name in script.split("var F=")[0], name
+    for name in ("bundle.", "tables.js", "search-engine.js", "directory.js", "header-search.js", "wayfinding.js", "download.js"):
+        assert name in script.split("var S=")[1], name
+    for marker in ('class="md-tabs"', 'md-sidebar--primary', 'class="md-footer"', 'id="__config"', 'class="md-search"'):
+        assert marker in "".join(shared)
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_record_page_has_its_own_head_and_the_shared_frame(folder):
+    shared = _parts((demo_site() / RECORD_FRAME).read_text(encoding="utf-8"))
+    pages = _record_pages(folder)
+    assert pages
+    for path in pages:
+        page = path.read_text(encoding="utf-8")
+        assert page.count('<script src="../../assets/javascripts/record-frame.js"></script>') == 1
+        # one placeholder per run of shared parts, filled in order by kxFrame() (twice: after the
+        # tabs, and before the theme's script reads its configuration)
+        assert page.count(PLACEHOLDER) <= len(shared) and page.count(PLACEHOLDER) >= 5, path
+        assert page.count("<script>kxFrame()</script>") == 2
+        # the last call writes the theme's and the site's <script src> tags where they were
+        assert page.index("<script>kxFrame()</script>", page.index("</article>")) > page.index("</footer>") if "</footer>" in page else True
+        assert "<script src" not in page.split("</head>")[1]
+        for own in ('<meta name="description"', '<link rel="canonical"', 'property="og:title"', 'property="og:url"',
+                    'class="md-header__topic" data-md-component="header-topic"', 'class="kx-crumbs"',
+                    '<h1 id="kx-title">', 'application/ld+json', "请求更正", "编辑此记录"):
+            assert own in page, (path, own)
+        assert "md-tabs__link" not in page and "<svg" not in page and "__config" not in page  # nothing repeated
+        assert 'rel="stylesheet"' not in page and "md-toggle" not in page
+
+
+def test_the_shared_parts_hold_no_record_text():
+    script = (demo_site() / RECORD_FRAME).read_text(encoding="utf-8")
+    assert "kxshell" not in script.lower()
+    for path in _record_pages("experts")[:20]:
+        title = re.search(r'<h1 id="kx-title">([^<]+)</h1>', path.read_text(encoding="utf-8")).group(1)
+        assert title not in script
+
+
+def test_a_changed_theme_fails_the_build_in_chinese():
+    with pytest.raises(FrameError, match="主题模板可能被改动"):
+        split_frame("<html><head></head><body><p>KXSHELLCONTENT</p></body></html>")
+
+
+def test_record_page_weight_stays_under_the_bound():
+    """Bytes per page are deterministic: the mean expert page and every record page's frame (all
+    bytes outside <article>) stay under their bounds."""
+    sizes = [len(p.read_bytes()) for p in _record_pages("experts")]
+    assert statistics.fmean(sizes) <= EXPERT_PAGE_MEAN_MAX, statistics.fmean(sizes)
+    for folder in FOLDERS:
+        for path in _record_pages(folder):
+            data = path.read_bytes()
+            frame = len(data) - (data.index(b"</article>") - data.index(b"<article"))
+            assert frame <= FRAME_MAX, (path, frame)
+
+
+def test_open_data_json_is_compact():
+    """The per-record JSON files and api/*.json carry no indentation (one row per line in api/)."""
+    site = demo_site()
+    for folder in FOLDERS:
+        own = next((site / folder).glob("*.json")).read_text(encoding="utf-8")
+        assert own.count("\n") == 1 and ": " not in own.split('"bio"')[0]
+        rows = (site / "api" / f"{folder}.json").read_text(encoding="utf-8").splitlines()
+        assert rows[0] == "[" and rows[-1] == "]" and len(json.loads("\n".join(rows))) == len(rows) - 2
+
+
+def test_record_text_cannot_take_a_frame_part():
+    """kxFrame() fills <kx-f> elements in document order: record text that spells one (a bio, a
+    name) must stay text, or it would take a part of the frame."""
+    from tests.sitebuild import make_project, run_kexie
+    from tests.test_site_build import BASE
+
+    project = make_project(BASE, "frame-hostile")
+    expert = project / "records" / "experts" / "zhang-wei.yaml"
+    text = expert.read_text(encoding="utf-8").replace("bio: 长期从事金属材料研究。", 'bio: "<kx-f></kx-f>长期从事金属材料研究。<KX-F>"')
+    expert.write_text(text, encoding="utf-8")
+    out = project / "site"
+    result = run_kexie("build", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (out / "experts" / "zhang-wei" / "index.html").read_text(encoding="utf-8")
+    other = (out / "experts" / "li-na" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;kx-f&gt;" in page
+    assert page.lower().count("<kx-f>") == other.lower().count("<kx-f>")
+
+
+def test_page_bytes_benchmark_counts_every_file_once(tmp_path, capsys):
+    """bench/page_bytes.py on the demo site: every file in exactly one kind, record kinds as many
+    as the record pages, and the projection labelled as one."""
+    from bench.page_bytes import main
+    from tests.sitebuild import REPO
+
+    site = demo_site()
+    assert main(["--site", str(site), "--measured-records", str(REPO / "records"), "--counts-from",
+                 str(REPO / "records"), "--json", str(tmp_path / "bytes.json")]) == 0
+    figures = json.loads((tmp_path / "bytes.json").read_text(encoding="utf-8"))
+    files = [p for p in site.rglob("*") if p.is_file()]
+    assert sum(row["count"] for row in figures["kinds"].values()) == len(files)
+    assert sum(row["total"] for row in figures["kinds"].values()) == sum(p.stat().st_size for p in files)
+    for kind, folder in (("expert", "experts"), ("project", "projects")):
+        assert figures["kinds"][kind]["count"] == len(_record_pages(folder))
+    # projected to the same records, a record kind's projection is its measured total
+    assert abs(figures["projection"]["expert"] - figures["kinds"]["expert"]["total"]) < 1
+    assert "PROJECTION (not measured)" in capsys.readouterr().out
