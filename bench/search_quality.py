@@ -107,8 +107,9 @@ def visible_items(page_html: str) -> list[str]:
     return parser.items
 
 
-def synthetic_site(n: int, work: Path):
-    """Write n synthetic experts' records under work, check them, build the model: (model, docs, pages).
+def synthetic_site(n: int, work: Path, records: Path | None = None):
+    """Write n synthetic experts' records under work (or read the existing `records` folder, e.g. one
+    bench/synthetic.py wrote to /work/data/10000/records), check them, build the model: (model, docs, pages).
 
     pages: (id, visible text items of the rendered expert page, spaced pinyin) for each published expert."""
     import shutil
@@ -121,10 +122,11 @@ def synthetic_site(n: int, work: Path):
     from generator.site.plugin import TEMPLATES, Links
     from generator.site.search_docs import expert_documents, record_documents
 
-    records = work / "records"
-    shutil.copytree(ROOT / "records" / "policies", records / "policies")
-    shutil.copytree(ROOT / "records" / "staff", records / "staff")
-    write(Synth(n).build(), records, True, FastDumper)
+    if records is None:
+        records = work / "records"
+        shutil.copytree(ROOT / "records" / "policies", records / "policies")
+        shutil.copytree(ROOT / "records" / "staff", records / "staff")
+        write(Synth(n).build(), records, True, FastDumper)
     checked = check_records(records)
     if not checked.report.ok:  # policy rules move faster than the generator; search needs only the model
         print("note: the synthetic records break some checks (kexie validate would say which); indexing them anyway",
@@ -263,7 +265,7 @@ def run(docs: list[dict], pages, out_dir: Path, per_class: int, show: int, build
             res = reader.search(q)
             if q.strip():  # the page explains each shown hit from its t/ file
                 for d in res["docs"][: PAGE_SIZE]:
-                    reader.get(f"t/{d}.json")
+                    reader.text(d)
             card_bytes = sum(b for _, b in reader.fetched)
             docs_found = info["docs"] if info is not None else list(range(experts))
             found = set(reader.ids(docs_found))
@@ -332,6 +334,8 @@ def report(res: dict) -> str:
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--experts", type=int, default=150, help="synthetic experts (at least 150)")
+    ap.add_argument("--records", type=Path,
+                    help="use this existing records folder (e.g. /work/data/10000/records) instead of generating")
     ap.add_argument("--queries", type=int, default=60, help="sampled queries per class (plus fixed ones)")
     ap.add_argument("--out", type=Path, help="keep the index here (default: a temporary folder)")
     ap.add_argument("--json", type=Path, help="also write the results as JSON")
@@ -344,7 +348,7 @@ def main(argv=None):
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        _model, docs, pages = synthetic_site(args.experts, Path(tmp))
+        _model, docs, pages = synthetic_site(args.experts, Path(tmp), args.records)
         gen_s = time.perf_counter() - t0
         bio = statistics.mean(len(d["bio"]) for d in docs if d.get("kind") == "experts")
         print(f"generated {len(pages)} published experts, {len(docs)} docs (mean bio {bio:.0f} characters) "

@@ -22,22 +22,25 @@ Files under out_dir (all JSON, UTF-8, sorted keys, no timestamps; same input →
     t2s.json           the traditional → simplified table the browser folds with (fold.t2s_pairs)
     facets.json        facet group → value → the expert docs that have it (for filtering and counts)
     c/<n>.json         cards of docs n*B … n*B+B-1: [id, url, name, title, affiliation, honours, disciplines, kind]
-    t/<doc>.json       one doc's searched fields as shown, {"i": [[field, text], …], "s": "zhang wei"}: a
-                       hit's explanation and context line, and the check of candidates (query.py)
+    t/<n>.json         docs n*T … n*T+T-1 (T = textBlock): each doc's searched fields as shown,
+                       {"i": [[field number in FIELDS, text], …], "s": "zhang wei"}: a hit's explanation
+                       and context line, and the check of candidates (query.py)
     p/<letter>.json    experts whose pinyin starts with <letter>: their syllables ("zhang wei"); other
                        spellings of the name after a "|" ("zeng guo hua|ceng guo hua", in p/z and p/c)
     i/<k>.json         key → postings, for keys with crc32(utf-8 key) % shards == k
     x/<n>.json         a key whose postings are too large to share a shard ("@n.<bytes of x/n.json>" in
                        its shard: a query reads the smallest of these first, within its byte budget)
 
-Keys (generator/search/invert.py): Han bigrams ("材料"), "n:" + a Han character of the name,
+Keys (generator/search/invert.py): Han bigrams ("材料"), longer Han grams next to a frequent one
+(generator/search/phrases.py: "学会科", listed frequent grams keep first positions only), "n:" + a Han character of the name,
 "c:" + a Han character of the text (first position only) and "w:" + a latin/digit word ("w:5g").
 Postings are "<doc gaps>.<positions>": one number each per occurrence, in doc then text order (a
 gap of 0 repeats the doc), in a base-64 varint code (5 bits a character; a set 6th bit means "more
 follows"; alphabet 0-9A-Za-z-_). Positions are code point offsets in the doc's folded text
 (fields joined by "\\n" in FIELDS order, the name first), so a bigram exists only inside one
-field, and a query of k ≥ 3 characters is checked exactly: the bigrams at offsets 0, 2, 4, … (and
-k-2) cover every character and must sit at p, p+2, p+4, … of one doc. Ranking: the sum over the
+field, and a query of k ≥ 3 characters is checked exactly: it is read as one key when the index has
+it, else as the fewest non-frequent grams covering every character (text.frequent_cover), which
+must sit at p + their offsets in one doc. Ranking: the sum over the
 query's segments of the first matching position (see query.py for pinyin and single characters),
 then directory order; fields in FIELDS order, so a match in the name ranks first, one in the bio last.
 A query reads at most a few shards (the rarest keys first) and checks the few candidates left
@@ -61,11 +64,14 @@ from pathlib import Path
 
 from generator.search.fold import t2s_pairs
 from generator.search.invert import _Inversion
+from generator.search.phrases import add_frequent_grams
 from generator.search.text import (
     ALPHABET,
     CARD_URL,
     DEFAULT_CARD_BLOCK,
+    DEFAULT_FREQUENT,
     DEFAULT_SHARD_BYTES,
+    DEFAULT_TEXT_BLOCK,
     FACETS,
     FIELD_LABELS,
     FIELDS,
@@ -107,6 +113,8 @@ def build_search_index(
     shard_bytes: int = DEFAULT_SHARD_BYTES,
     card_block: int = DEFAULT_CARD_BLOCK,
     jobs: int | None = None,
+    text_block: int = DEFAULT_TEXT_BLOCK,
+    frequent: int = DEFAULT_FREQUENT,
 ) -> dict:
     """Write the index of `docs` under `out_dir`; return stats (files, bytes, docs, shards, keys, seconds).
 
@@ -115,11 +123,12 @@ def build_search_index(
     the facet keys of text.FACETS. Raises ValueError on a duplicate (kind, id), an unknown kind or
     a url that is not site-relative.
     jobs: 1 = one process; 2 = invert half of the docs in a forked process (see invert._Inversion);
-    None = 2 from 2,000 docs on. The files are the same either way."""
+    None = 2 from 2,000 docs on. The files are the same either way. text_block: docs per t/ file;
+    frequent: occurrences above which a Han gram is frequent (phrases.py; tests use small values)."""
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of small objects and no cycles: the cyclic collector would only rescan them
     try:
-        return _build(docs, Path(out_dir), shard_bytes, card_block, jobs)
+        return _build(docs, Path(out_dir), shard_bytes, card_block, jobs, text_block, frequent)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -141,7 +150,8 @@ def _order(docs: list[dict]) -> list[tuple[str, dict]]:
     return experts + others
 
 
-def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, jobs: int | None) -> dict:
+def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, jobs: int | None,
+           text_block: int, frequent_threshold: int) -> dict:
     t0 = time.perf_counter()
     _check(docs)
     prepared = _order(docs)
@@ -169,21 +179,23 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
         url = "" if e["url"] == CARD_URL.format(kind=kind, id=e["id"]) else e["url"]
         cards.append([e["id"], url, e["name"], e.get("title") or "", e.get("affiliation") or "",
                       "、".join(_items(e, "honours")), "、".join(_items(e, "discipline_labels") or _items(e, "disciplines")), kind])
-        text = {"i": [[f, item] for f in FIELDS for item in _items(e, f)]}
+        text = {"i": [[n, item] for n, f in enumerate(FIELDS) for item in _items(e, f)]}  # field by number
         if spaced:
             text["s"] = spaced
         texts.append(text)
     n_docs = len(prepared)
     n_experts = kinds[0][2] if kinds and kinds[0][0] == "experts" else 0
-    postings = inversion.result()
+    postings, folded = inversion.result()
+    frequent = add_frequent_grams(postings, folded, frequent_threshold)
+    del folded
 
     # shards: every key in the shard crc32(key) % S; a key too large to share one gets its own file
     big_limit = max(16, shard_bytes // 4)
-    small_total = sum(3 * len(k) + len(p) + 6 for k, (p, _, _) in postings.items() if len(p) <= big_limit)
+    small_total = sum(3 * len(k) + len(p) + 6 for k, (p, *_) in postings.items() if len(p) <= big_limit)
     shards = max(1, math.ceil(small_total / shard_bytes))
     shard_maps: list[dict[str, str]] = [dict() for _ in range(shards)]
     big: list[tuple[str, str]] = []
-    for k, (p, _, _) in postings.items():
+    for k, (p, *_) in postings.items():
         if len(p) > big_limit:
             big.append((k, p))
         else:
@@ -204,6 +216,8 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
         "hash": "crc32(utf-8 key) % shards",
         "code": ALPHABET,
         "cardBlock": card_block,
+        "textBlock": text_block,
+        "frequent": frequent,
         "cardUrl": CARD_URL,
         "pageSize": PAGE_SIZE,
         "fields": list(FIELDS),
@@ -218,13 +232,14 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
     }
     for b in range(0, n_docs, card_block):
         files[f"c/{b // card_block}.json"] = cards[b : b + card_block]
-    text_bytes = 0
-    for doc, text in enumerate(texts):
-        files[f"t/{doc}.json"] = data = _dump(text)  # written as they are
-        if doc < n_experts or not n_experts:
+    text_bytes, text_files = 0, 0
+    for b in range(0, n_docs, text_block):
+        files[f"t/{b // text_block}.json"] = data = _dump(texts[b : b + text_block])  # written as they are
+        if b < n_experts or not n_experts:
             text_bytes += len(data)
-    # for the reading plan: the mean size of an expert's t/ file (the largest kind)
-    files["manifest.json"]["textMean"] = math.ceil(text_bytes / max(1, n_experts or n_docs))
+            text_files += 1
+    # for the reading plan: the mean size of a t/ file of experts (the largest kind)
+    files["manifest.json"]["textMean"] = math.ceil(text_bytes / max(1, text_files))
     for letter, items in pinyin_shards.items():
         files[f"p/{letter}.json"] = {"d": encode_docs(d for d, _ in items), "s": [s for _, s in items]}
     for k, m in enumerate(shard_maps):

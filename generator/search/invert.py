@@ -17,8 +17,9 @@ from generator.common.forking import can_fork
 from generator.search.text import _HAN_CHAR, _HAN_PAIR, _TABLE, _WORD, doc_text, enc, normalize
 
 
-def _invert(experts: list[dict], first: int) -> dict[str, tuple[str, str, int, int]]:
-    """Postings of `experts` numbered first, first+1, …: key → (doc gaps, positions, first doc, last doc).
+def _invert(experts: list[dict], first: int) -> tuple[dict[str, tuple[str, int, int, int]], list[str]]:
+    """Postings of `experts` numbered first, first+1, …: (key → (postings, first doc, last doc,
+    occurrences), the docs' folded texts).
 
     The first gap is counted from 0, so two halves are joined by re-coding one number (_join)."""
     # key → [doc, position, doc, position, …], one pair per occurrence in doc then text order.
@@ -28,8 +29,10 @@ def _invert(experts: list[dict], first: int) -> dict[str, tuple[str, str, int, i
     list_of = post.__getitem__
     positions = list(range(1 << 16))
     largest = first + len(experts)
+    texts = []
     for doc, e in enumerate(experts, first):
         text = doc_text(e)
+        texts.append(text)
         if len(text) > len(positions):
             positions = list(range(len(text)))
         largest = max(largest, len(text))
@@ -55,27 +58,29 @@ def _invert(experts: list[dict], first: int) -> dict[str, tuple[str, str, int, i
         if len(k) == 2 and not _HAN_PAIR(k):
             continue
         if len(pairs) == 2:  # most keys of real text occur once
-            out[k] = (code(pairs[0]) + "." + code(pairs[1]), pairs[0], pairs[0])
+            out[k] = (code(pairs[0]) + "." + code(pairs[1]), pairs[0], pairs[0], 1)
         else:
             docs = pairs[0::2]
             gaps = "".join(map(code, map(sub, docs, chain((0,), docs))))
-            out[k] = (gaps + "." + "".join(map(code, pairs[1::2])), docs[0], docs[-1])
-    return out
+            out[k] = (gaps + "." + "".join(map(code, pairs[1::2])), docs[0], docs[-1], len(docs))
+    return out, texts
 
 
-def _join(a: dict, b: dict) -> dict:
-    """The postings of two consecutive runs of docs (b's docs after a's)."""
+def _join(a: tuple, b: tuple) -> tuple:
+    """The postings and texts of two consecutive runs of docs (b's docs after a's)."""
+    (a, texts), (b, more) = a, b
     for k, entry in b.items():
         mine = a.get(k)
         if mine is None:
             a[k] = entry
         else:
-            p, first, last = entry
+            p, first, last, count = entry
             q = mine[0]
             i, j = q.index("."), p.index(".")
             # b's first gap was counted from 0: count it from a's last doc instead
-            a[k] = (q[:i] + enc(first - mine[2]) + p[len(enc(first)) : j] + q[i:] + p[j + 1 :], mine[1], last)
-    return a
+            a[k] = (q[:i] + enc(first - mine[2]) + p[len(enc(first)) : j] + q[i:] + p[j + 1 :], mine[1], last,
+                    mine[3] + count)
+    return a, texts + more
 
 
 def _invert_child(experts, first, conn):  # pragma: no cover - runs in the forked process
@@ -86,7 +91,8 @@ def _invert_child(experts, first, conn):  # pragma: no cover - runs in the forke
 
 
 class _Inversion:
-    """key → (postings string, first doc, last doc) of all experts, by one or two processes.
+    """(key → (postings string, first doc, last doc, occurrences), folded texts) of all docs, by one or
+    two processes.
 
     With 2 jobs the second half of the docs is inverted in a forked process while this one does
     the first half (and whatever the caller does before result()): only on Linux, only when this
@@ -110,7 +116,7 @@ class _Inversion:
                 self.receive.close()
             send.close()
 
-    def result(self) -> dict[str, tuple[str, int, int]]:
+    def result(self) -> tuple[dict[str, tuple[str, int, int, int]], list[str]]:
         if self.child is None:
             return _invert(self.experts, 0)
         mine = _invert(self.experts[: self.half], 0)

@@ -5,9 +5,11 @@ round 1 reads one shard per segment, round 2 up to MAX_SHARDS in all; keys that 
 x/ file (the commonest ones) are read last, smallest first, while the bytes used stay within
 BUDGET (in round 1 only small ones: round 2 may find a rarer key); pinyin letter files at most
 MAX_PINYIN. After each round: if every key is read the answer is exact; if few docs remain
-possible (VERIFY, or up to VERIFY_MAX while their t/ files fit in TOTAL), their t/ files are read
-and each is checked directly (still exact); after round 2 with more candidates left the answer is
-"partial" (a superset, said so on the page).
+possible (up to VERIFY_MAX, while the t/ files holding them fit in TOTAL), those files are read
+and each candidate is checked directly (still exact); after round 2 with more candidates left the
+answer is "partial" (a superset, said so on the page). Han text is read as the grams
+text.frequent_cover picks: the whole string when the index has it, else non-frequent grams that
+cover it, so a common phrase (学会科技) never needs two of the largest postings.
 Scores (lower first, summed over segments, then doc order):
   text (≥ 2 Han)    the first position of the string in the doc's folded text (name first, bio last)
   char (1 Han)      its position in the name; else 1000 + its first position elsewhere (mark "other")
@@ -23,8 +25,7 @@ import math
 from pathlib import Path
 
 from generator.search.oracle import Oracle, oracle  # noqa: F401  (the oracle lives next door)
-from generator.search.segments import (  # noqa: F401  (parse_query and covering_offsets are used from here)
-    covering_offsets,
+from generator.search.segments import (  # noqa: F401  (parse_query is used from here)
     parse_query,
     pinyin_score,
     segment_keys,
@@ -38,7 +39,6 @@ ROUND1_BIG = 65_536  # round 1 reads an own file only up to this size (round 2 m
 BUDGET = 260_000  # bytes of shards and own files one query may use before it checks candidates instead
 TOTAL = 285_000  # with the t/ files of the candidates it checks
 MAX_PINYIN = 2
-VERIFY = 25  # candidates always checked
 VERIFY_MAX = 200  # candidates checked when their t/ files (manifest textMean each) fit in TOTAL
 
 
@@ -51,6 +51,7 @@ class IndexReader:
         self.fetched: list[tuple[str, int]] = []
         self.sizes: dict[str, int] = {}
         self.manifest = self.get("manifest.json")
+        self.frequent = frozenset(self.manifest.get("frequent", ()))
         self._facet_sets = None
 
     def get(self, rel: str):
@@ -72,7 +73,7 @@ class IndexReader:
     def _load(self, segments, loaded: dict, budget: int, counts: dict, big_limit: int) -> None:
         """Read shards for keys in round-robin order of the segments until `budget` shards are read;
         then own files of large keys (segments with nothing read yet first); record key → postings."""
-        keys = [segment_keys(s) for s in segments]
+        keys = [segment_keys(s, self.frequent) for s in segments]
         order = list(dict.fromkeys(ks[i] for i in range(max(map(len, keys), default=0)) for ks in keys if i < len(ks)))
         shards = counts.setdefault("shards", [])
         for k in order:
@@ -104,8 +105,10 @@ class IndexReader:
         shard_bytes = self.manifest["shardBytes"]
         return sum(shard_bytes[int(n[2:-5])] for n in counts.get("shards", [])) + counts.get("big", 0) + counts.get("pinyin", 0)
 
-    def _checkable(self, n: int, counts) -> bool:
-        return n <= VERIFY or n <= VERIFY_MAX and n * self.manifest["textMean"] <= TOTAL - self._used(counts)
+    def _checkable(self, docs, counts) -> bool:
+        """Whether the t/ files of these candidate docs (textMean bytes each) fit in what is left of TOTAL."""
+        files = len({d // self.manifest["textBlock"] for d in docs})
+        return len(docs) <= VERIFY_MAX and files * self.manifest["textMean"] <= TOTAL - self._used(counts)
 
     def pinyin(self, letter: str):
         if letter not in self.manifest["pinyin"]:
@@ -116,7 +119,7 @@ class IndexReader:
     def _combine(self, segments, loaded, pinyin, scope):
         scores, exact = None, True
         for seg in segments:
-            found, seg_exact = segment_scores(seg, loaded, pinyin)
+            found, seg_exact = segment_scores(seg, loaded, pinyin, self.frequent)
             exact = exact and seg_exact
             if found is None:
                 continue
@@ -149,10 +152,10 @@ class IndexReader:
         for budget, big_limit in ((min(len(segments), MAX_SHARDS), ROUND1_BIG), (MAX_SHARDS, BUDGET)):
             self._load(segments, loaded, budget, counts, big_limit)
             scores, exact = self._combine(segments, loaded, pinyin, scope)
-            if exact or scores is not None and self._checkable(len(scores), counts):
+            if exact or scores is not None and self._checkable(scores, counts):
                 break
         if not exact:
-            if scores is not None and self._checkable(len(scores), counts):
+            if scores is not None and self._checkable(scores, counts):
                 scores = self._verify(segments, sorted(scores))
             else:
                 partial = True
@@ -167,7 +170,7 @@ class IndexReader:
     def _verify(self, segments, docs) -> dict[int, int]:
         out = {}
         for d in docs:
-            t = self.get(f"t/{d}.json")
+            t = self.text(d)
             items = t["i"]
             text = "\n".join(normalize(v) for _, v in items)
             name = normalize(items[0][1]) if items and items[0][0] == "name" else ""
@@ -180,6 +183,12 @@ class IndexReader:
             else:
                 out[d] = total
         return out
+
+    def text(self, doc: int) -> dict:
+        """One doc's searched fields as shown ({"i": [[field, text], …], "s": spaced pinyin}), from its t/ file."""
+        block, fields = self.manifest["textBlock"], self.manifest["fields"]
+        t = self.get(f"t/{doc // block}.json")[doc % block]
+        return {**t, "i": [[fields[f], v] for f, v in t["i"]]}
 
     def _mark(self, segments, doc, pinyin, loaded) -> str:
         """"prefix" when a latin segment matched a pinyin prefix only, "other" when one character is

@@ -5,7 +5,7 @@ Shared by the reader (query.py) and mirrored in search-engine.js. Scores are des
 
 from __future__ import annotations
 
-from generator.search.text import _HAN_CHAR, _SEGMENT, _WORD, normalize
+from generator.search.text import _HAN_CHAR, _SEGMENT, _WORD, frequent_cover, normalize
 
 OTHER = 1000  # a single character outside the name
 WORDS = 10  # latin words of the text rank after every pinyin match
@@ -37,19 +37,12 @@ def parse_query(q: str) -> list[tuple] | None:
     return segments
 
 
-def covering_offsets(k: int) -> list[int]:
-    """Bigram offsets whose bigrams cover every character of a k-character string."""
-    offsets = list(range(0, k - 1, 2))
-    if k % 2 == 1:
-        offsets.append(k - 2)
-    return offsets
-
-
-def segment_keys(seg: tuple) -> list[str]:
+def segment_keys(seg: tuple, frequent=()) -> list[str]:
+    """The index keys a segment is read from, the most selective first (frequent: the manifest's list)."""
     if seg[0] == "char":
         return ["c:" + seg[1], "n:" + seg[1]]
     if seg[0] == "text":
-        return [seg[1][o : o + 2] for o in covering_offsets(len(seg[1]))]
+        return list(dict.fromkeys(g for _, g in frequent_cover(seg[1], frequent)))
     return ["w:" + w for w in seg[2]]
 
 
@@ -94,9 +87,9 @@ def verify(seg: tuple, text: str, name: str, spaced: str) -> int | None:
     return None
 
 
-def segment_scores(seg, loaded: dict, pinyin: dict) -> tuple[dict[int, int] | None, bool]:
+def segment_scores(seg, loaded: dict, pinyin: dict, frequent=()) -> tuple[dict[int, int] | None, bool]:
     """(doc → score, exact) from what is loaded; None when nothing bounds the segment yet."""
-    keys = segment_keys(seg)
+    keys = segment_keys(seg, frequent)
     have = [k for k in keys if k in loaded]
     if seg[0] == "char":
         if keys[0] not in loaded:
@@ -109,8 +102,8 @@ def segment_scores(seg, loaded: dict, pinyin: dict) -> tuple[dict[int, int] | No
     if seg[0] == "text":
         if not have:
             return None, False
-        offsets = covering_offsets(len(seg[1]))
-        lists = sorted(((o, loaded[k]) for o, k in zip(offsets, keys) if k in loaded), key=lambda t: len(t[1]))
+        cover = frequent_cover(seg[1], frequent)
+        lists = sorted(((o, loaded[k]) for o, k in cover if k in loaded), key=lambda t: len(t[1]))
         first_off, first = lists[0]
         out = {}
         for doc, positions in first.items():

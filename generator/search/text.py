@@ -44,8 +44,13 @@ _HAN_PAIR = re.compile(f"[{HAN}]{{2}}").fullmatch
 _WORD = re.compile(r"[a-z0-9]+")
 _SEGMENT = re.compile(f"[{HAN}]+|[a-z0-9]+")
 
-DEFAULT_SHARD_BYTES = 32 * 1024
+DEFAULT_SHARD_BYTES = 16 * 1024  # a query reads a few: the median query's bytes
 DEFAULT_CARD_BLOCK = 16
+DEFAULT_TEXT_BLOCK = 8  # docs per t/ file (the texts a query checks and a hit's explanation come from)
+# a Han gram with more occurrences than this is "frequent" (about 3 characters of postings per
+# occurrence: 20,000 is about 60 kB): it is stored with each doc's first position only, and every
+# gram one character longer that contains it is indexed too (see frequent_cover)
+DEFAULT_FREQUENT = 20_000
 PAGE_SIZE = 20
 
 
@@ -232,6 +237,45 @@ def decode_postings(s: str) -> dict[int, list[int]]:
             out[doc].append(pos)
     return out
 
+
+
+def indexed(gram: str, frequent) -> bool:
+    """Whether the index has a key for this Han gram (≥ 2 characters): every pair, and every gram
+    whose prefix or suffix one character shorter is frequent (the manifest's "frequent" list)."""
+    return len(gram) == 2 or gram[:-1] in frequent or gram[1:] in frequent
+
+
+def frequent_cover(s: str, frequent) -> list[tuple[int, str]]:
+    """The grams a Han string s (≥ 2 characters) is read from, as (offset, gram), longest first.
+
+    s itself when the index has it (its postings are the answer: exact, first positions only when s
+    is frequent); else the fewest grams that are indexed and not frequent (so they carry every
+    position) and together cover every character of s: greedy, from the left, each the one reaching
+    furthest (ties: the longest). Such a cover always exists (a gram that is not indexed has a prefix
+    and a suffix that are not frequent; by induction each is covered by non-frequent grams). Checking
+    that the grams sit at p + offset in one doc is then the same as finding s at p. The same in
+    search-engine.js (frequentCover)."""
+    if indexed(s, frequent):
+        return [(0, s)]
+    longest = max(map(len, frequent), default=1) + 1
+    cover: list[tuple[int, str]] = []
+    covered = 0
+    while covered < len(s):
+        best = None
+        for start in range(max(0, covered - longest + 1), covered + 1):
+            for end in range(min(len(s), start + longest), max(covered, start + 1), -1):
+                g = s[start:end]
+                if len(g) >= 2 and indexed(g, frequent) and g not in frequent:
+                    if best is None or end > best[1]:
+                        best = (start, end)
+                    break
+        if best is None:  # cannot happen with an index built by index.py; cover what is left pairwise
+            cover.extend((o, s[o : o + 2]) for o in range(max(0, covered - 1), len(s) - 1))
+            break
+        cover.append((best[0], s[best[0] : best[1]]))
+        covered = best[1]
+    cover.sort(key=lambda t: (-len(t[1]), t[0]))
+    return cover
 
 
 def shard_of(key: str, shards: int) -> int:

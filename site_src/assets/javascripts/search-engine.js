@@ -20,7 +20,7 @@
   var ACCENTED = /[\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]/;
   var MARKS = /[\u0300-\u036f]/g;
   var GROUPS = ["discipline", "industry", "society", "district", "honour"];
-  var MAX_SHARDS = 6, ROUND1_BIG = 65536, BUDGET = 260000, TOTAL = 285000, MAX_PINYIN = 2, VERIFY = 25,
+  var MAX_SHARDS = 6, ROUND1_BIG = 65536, BUDGET = 260000, TOTAL = 285000, MAX_PINYIN = 2,
     VERIFY_MAX = 200, OTHER = 1000, WORDS = 10;
   var CARD_FIELDS = ["id", "url", "name", "title", "affiliation", "honours", "disciplines", "kind"];
 
@@ -150,18 +150,47 @@
     return segments;
   }
 
-  function coveringOffsets(k) {
-    var offsets = [];
-    for (var i = 0; i < k - 1; i += 2) offsets.push(i);
-    if (k % 2 === 1) offsets.push(k - 2);
-    return offsets;
+  // text.py indexed: every pair, and every gram one longer than a frequent one (frequent: a Set)
+  function indexed(cs, frequent) {
+    return cs.length === 2 || frequent.has(cs.slice(0, -1).join("")) || frequent.has(cs.slice(1).join(""));
   }
 
-  function segmentKeys(seg) {
+  // text.py frequent_cover: [[offset, gram], …] longest first, that the Han string s is read from
+  function frequentCover(s, frequent) {
+    var cs = chars(s);
+    if (indexed(cs, frequent)) return [[0, s]];
+    var longest = 1;
+    frequent.forEach(function (g) { longest = Math.max(longest, chars(g).length); });
+    longest += 1;
+    var cover = [], covered = 0;
+    while (covered < cs.length) {
+      var best = null;
+      for (var start = Math.max(0, covered - longest + 1); start <= covered; start++) {
+        for (var end = Math.min(cs.length, start + longest); end > Math.max(covered, start + 1); end--) {
+          var g = cs.slice(start, end);
+          if (g.length >= 2 && indexed(g, frequent) && !frequent.has(g.join(""))) {
+            if (best === null || end > best[1]) best = [start, end];
+            break;
+          }
+        }
+      }
+      if (best === null) { // cannot happen with an index built by index.py; cover what is left pairwise
+        for (var o = Math.max(0, covered - 1); o < cs.length - 1; o++) cover.push([o, cs[o] + cs[o + 1]]);
+        break;
+      }
+      cover.push([best[0], cs.slice(best[0], best[1]).join("")]);
+      covered = best[1];
+    }
+    cover.sort(function (x, y) { return chars(y[1]).length - chars(x[1]).length || x[0] - y[0]; });
+    return cover;
+  }
+
+  function segmentKeys(seg, frequent) {
     if (seg.kind === "char") return ["c:" + seg.text, "n:" + seg.text];
     if (seg.kind === "text") {
-      var cs = chars(seg.text);
-      return coveringOffsets(cs.length).map(function (o) { return cs[o] + cs[o + 1]; });
+      var keys = [];
+      frequentCover(seg.text, frequent).forEach(function (t) { if (keys.indexOf(t[1]) < 0) keys.push(t[1]); });
+      return keys;
     }
     return seg.words.map(function (w) { return "w:" + w; });
   }
@@ -257,6 +286,7 @@
     if (!this.loading) {
       this.loading = this.get("manifest.json").then(function (manifest) {
         self.manifest = manifest;
+        self.frequent = new Set(manifest.frequent || []);
         return self.get("t2s.json");
       }).then(function (table) { setT2s(table.pairs); });
       this.loading.catch(function () { self.loading = null; });
@@ -285,7 +315,7 @@
   // the plan (query.py _load): shards round-robin over the segments' keys up to budget, then own files
   Index.prototype.loadKeys = async function (segments, loaded, budget, counts, bigLimit) {
     var self = this;
-    var keys = segments.map(segmentKeys);
+    var keys = segments.map(function (seg) { return segmentKeys(seg, self.frequent); });
     var most = Math.max.apply(null, keys.map(function (ks) { return ks.length; }).concat([0]));
     var order = [];
     for (var i = 0; i < most; i++) keys.forEach(function (ks) { if (i < ks.length && order.indexOf(ks[i]) < 0) order.push(ks[i]); });
@@ -334,8 +364,11 @@
     return used;
   };
 
-  Index.prototype.checkable = function (n, counts) {
-    return n <= VERIFY || (n <= VERIFY_MAX && n * this.manifest.textMean <= TOTAL - this.used(counts));
+  // query.py _checkable: the t/ files holding these candidates (textMean bytes each) fit in TOTAL
+  Index.prototype.checkable = function (scores, counts) {
+    var files = new Set(), block = this.manifest.textBlock;
+    scores.forEach(function (s, d) { files.add(Math.floor(d / block)); });
+    return scores.size <= VERIFY_MAX && files.size * this.manifest.textMean <= TOTAL - this.used(counts);
   };
 
   Index.prototype.pinyin = async function (letter) {
@@ -345,8 +378,8 @@
   };
 
   // [Map doc → score, exact] from what is loaded; [null, false] when nothing bounds the segment yet
-  function segmentScores(seg, loaded, pinyin) {
-    var keys = segmentKeys(seg);
+  function segmentScores(seg, loaded, pinyin, frequent) {
+    var keys = segmentKeys(seg, frequent);
     var have = keys.filter(function (k) { return loaded.has(k); });
     var out = new Map();
     if (seg.kind === "char") {
@@ -359,9 +392,8 @@
     }
     if (seg.kind === "text") {
       if (!have.length) return [null, false];
-      var offsets = coveringOffsets(chars(seg.text).length);
       var lists = [];
-      keys.forEach(function (k, j) { if (loaded.has(k)) lists.push([offsets[j], loaded.get(k)]); });
+      frequentCover(seg.text, frequent).forEach(function (t) { if (loaded.has(t[1])) lists.push([t[0], loaded.get(t[1])]); });
       lists.sort(function (x, y) { return x[1].size - y[1].size; });
       var firstOff = lists[0][0];
       lists[0][1].forEach(function (positions, doc) {
@@ -402,10 +434,10 @@
     return [out, true];
   }
 
-  function combine(segments, loaded, pinyin, scope) {
+  function combine(segments, loaded, pinyin, scope, frequent) {
     var scores = null, exact = true;
     segments.forEach(function (seg) {
-      var r = segmentScores(seg, loaded, pinyin);
+      var r = segmentScores(seg, loaded, pinyin, frequent);
       exact = exact && r[1];
       if (r[0] === null) return;
       if (scores === null) {
@@ -443,12 +475,12 @@
     var r;
     for (var b = 0; b < rounds.length; b++) {
       await this.loadKeys(segments, loaded, rounds[b][0], counts, rounds[b][1]);
-      r = combine(segments, loaded, pinyin, scope);
-      if (r[1] || (r[0] !== null && this.checkable(r[0].size, counts))) break;
+      r = combine(segments, loaded, pinyin, scope, this.frequent);
+      if (r[1] || (r[0] !== null && this.checkable(r[0], counts))) break;
     }
     var scores = r[0], partial = false;
     if (!r[1]) {
-      if (scores !== null && this.checkable(scores.size, counts)) {
+      if (scores !== null && this.checkable(scores, counts)) {
         scores = await this.verifyDocs(segments, Array.from(scores.keys()).sort(function (x, y) { return x - y; }));
       } else {
         partial = true;
@@ -465,7 +497,12 @@
     return { docs: docs, marks: marks, partial: partial };
   };
 
-  Index.prototype.text = function (doc) { return this.get("t/" + doc + ".json"); };
+  // one doc's searched fields as shown, {i: [[field, text], …], s}, from the t/ file holding it
+  Index.prototype.text = async function (doc) {
+    var block = this.manifest.textBlock, fields = this.manifest.fields;
+    var t = (await this.get("t/" + Math.floor(doc / block) + ".json"))[doc % block];
+    return { i: t.i.map(function (it) { return [fields[it[0]], it[1]]; }), s: t.s };
+  };
 
   Index.prototype.verifyDocs = async function (segments, docs) {
     var self = this;
