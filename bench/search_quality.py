@@ -47,6 +47,7 @@ from generator.search.text import (  # noqa: E402
     PAGE_SIZE,
     normalize,
     pinyin_syllables,
+    spellings,
 )
 
 HAN_RUN = re.compile("[\u4e00-\u9fff]{2,}")
@@ -138,7 +139,9 @@ def synthetic_site(n: int, work: Path, records: Path | None = None):
     pages = []
     for e in model.experts.values():
         body = template.render(e=e, m=model, base="../../", links=links)
-        spaced = " ".join(pinyin_syllables(e["name"], e["pinyin"]))
+        # the name's spellings as the index has them: the record's, then a polyphonic surname's other
+        # readings (覃 Qin|Tan, 单 Shan|Dan|Chan: issue 9), which the page does not print but users type
+        spaced = spellings(e)
         pages.append((e["id"], [e["name"]] + visible_items(body), spaced))  # the name is the page's h1
     return model, docs, pages
 

@@ -368,11 +368,15 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """A tiny site: experts/index.html with the directory fragment, assets and search/ — served over HTTP."""
+    yield from serve_directory(tmp_path_factory.mktemp("site"), EXPERTS + SPELLINGS + generated())
+
+
+def serve_directory(site: Path, experts: list[dict], **options):
+    """Build the index of `experts` (build_search_index options) and the directory page under site,
+    serve it over HTTP while the generator runs: yields {"url", "site", "experts"}."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    site = tmp_path_factory.mktemp("site")
-    experts = EXPERTS + SPELLINGS + generated()
-    stats = build_search_index(experts, site / "search", shard_bytes=2048)  # several shards and own files
+    stats = build_search_index(experts, site / "search", **({"shard_bytes": 2048} | options))  # several shards and own files
     assert stats["shards"] > 1 and stats["big_keys"] > 0
     env = Environment(
         loader=FileSystemLoader(REPO / "generator" / "site" / "templates"),

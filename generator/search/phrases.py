@@ -18,22 +18,18 @@ below (each occurrence gives at most two longer ones); the levels stop when no g
 
 from __future__ import annotations
 
-from collections import defaultdict
-from itertools import chain
+from collections import defaultdict, deque
+from itertools import chain, repeat
 from operator import sub
 
 from generator.search.text import _HAN_CHAR, decode_postings, enc
 
 
-def _encode(by_doc: dict[int, list[int]], first_only: bool) -> str:
-    docs, positions = [], []
-    for d, ps in by_doc.items():
-        if first_only:
-            docs.append(d)
-            positions.append(ps[0])
-        else:
-            docs.extend([d] * len(ps))
-            positions.extend(ps)
+def _encode(docs: list[int], positions: list[int], first_only: bool) -> str:
+    """Postings of occurrences (docs ascending, positions ascending within a doc)."""
+    if first_only:
+        keep = [i for i, d in enumerate(docs) if not i or docs[i - 1] != d]
+        docs, positions = [docs[i] for i in keep], [positions[i] for i in keep]
     gaps = "".join(map(enc, map(sub, docs, chain((0,), docs))))
     return gaps + "." + "".join(map(enc, positions))
 
@@ -44,35 +40,44 @@ def add_frequent_grams(postings: dict, texts: list[str], threshold: int) -> list
     postings: key → (postings string, first doc, last doc, occurrences) as invert.py makes them
     (updated in place); texts: the folded text of each doc (positions index them). Returns the
     frequent grams, sorted (the manifest's "frequent")."""
-    level = {}
+    level: dict[str, tuple[list[int], list[int]]] = {}  # frequent gram → (docs, positions), one each per occurrence
     for k, entry in postings.items():
         if len(k) == 2 and ":" not in k and entry[3] > threshold:  # Han pairs only ("c:张" has 3 characters)
-            level[k] = decode_postings(entry[0])
+            by_doc = decode_postings(entry[0])
+            level[k] = ([d for d, ps in by_doc.items() for _ in ps], [p for ps in by_doc.values() for p in ps])
     frequent: list[str] = []
     n = 2
     is_han = _HAN_CHAR.match
+    extend = list.extend
     while level:
-        longer: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        # the occurrences of every gram one longer, flat [doc, position, doc, position, …]; the work
+        # per occurrence runs in C (map over list.extend), the checks below once per distinct gram
+        right: dict[str, list[int]] = defaultdict(list)
+        left: dict[str, list[int]] = defaultdict(list)
+        of_right, of_left = right.__getitem__, left.__getitem__
         for g in sorted(level):
-            by_doc = level[g]
+            docs, positions = level[g]
             frequent.append(g)
-            first = next(iter(by_doc))
-            postings[g] = (_encode(by_doc, True), first, next(reversed(by_doc)), sum(map(len, by_doc.values())))
-            for d, ps in by_doc.items():
-                t = texts[d]
-                for p in ps:
-                    if p + n < len(t) and is_han(t[p + n]):
-                        longer[t[p : p + n + 1]][d].append(p)
-                    # the gram before: made here unless it is the one after of a frequent gram
-                    if p and is_han(t[p - 1]) and t[p - 1 : p + n - 1] not in level:
-                        longer[t[p - 1 : p + n]][d].append(p - 1)
+            postings[g] = (_encode(docs, positions, True), docs[0], docs[-1], len(docs))
+            i = 0
+            while i < len(docs):  # one doc at a time
+                d, j = docs[i], i
+                while j < len(docs) and docs[j] == d:
+                    j += 1
+                t, ps = texts[d], positions[i:j]
+                deque(map(extend, map(of_right, [t[p : p + n + 1] for p in ps]), zip(repeat(d), ps)), maxlen=0)
+                qs = [p - 1 for p in ps if p]
+                deque(map(extend, map(of_left, [t[q : q + n + 1] for q in qs]), zip(repeat(d), qs)), maxlen=0)
+                i = j
         n += 1
+        found = {h: pairs for h, pairs in right.items() if len(h) == n and is_han(h[-1])}
+        # the gram before a frequent one: unless it is the gram after another frequent one (made above)
+        found.update((h, pairs) for h, pairs in left.items() if len(h) == n and is_han(h[0]) and h[:-1] not in level)
         level = {}
-        for g, by_doc in longer.items():
-            by_doc = dict(sorted(by_doc.items()))
-            count = sum(map(len, by_doc.values()))
-            if count > threshold:
-                level[g] = by_doc
+        for h, pairs in found.items():
+            docs, positions = pairs[0::2], pairs[1::2]
+            if len(docs) > threshold:
+                level[h] = (docs, positions)
             else:
-                postings[g] = (_encode(by_doc, False), next(iter(by_doc)), next(reversed(by_doc)), count)
+                postings[h] = (_encode(docs, positions, False), docs[0], docs[-1], len(docs))
     return sorted(frequent)

@@ -34,7 +34,7 @@ from generator.search.segments import (  # noqa: F401  (parse_query is used from
 )
 from generator.search.text import CARD_FIELDS, PAGE_SIZE, decode_docs, decode_postings, normalize, shard_of
 
-MAX_SHARDS = 6
+MAX_SHARDS = 8
 ROUND1_BIG = 65_536  # round 1 reads an own file only up to this size (round 2 may find a smaller key)
 BUDGET = 260_000  # bytes of shards and own files one query may use before it checks candidates instead
 TOTAL = 285_000  # with the t/ files of the candidates it checks

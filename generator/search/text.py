@@ -46,7 +46,7 @@ _SEGMENT = re.compile(f"[{HAN}]+|[a-z0-9]+")
 
 DEFAULT_SHARD_BYTES = 16 * 1024  # a query reads a few: the median query's bytes
 DEFAULT_CARD_BLOCK = 16
-DEFAULT_TEXT_BLOCK = 8  # docs per t/ file (the texts a query checks and a hit's explanation come from)
+DEFAULT_TEXT_BLOCK = 4  # docs per t/ file (the texts a query checks and a hit's explanation come from)
 # a Han gram with more occurrences than this is "frequent" (about 3 characters of postings per
 # occurrence: 20,000 is about 60 kB): it is stored with each doc's first position only, and every
 # gram one character longer that contains it is indexed too (see frequent_cover)
@@ -254,7 +254,7 @@ def frequent_cover(s: str, frequent) -> list[tuple[int, str]]:
     furthest (ties: the longest). Such a cover always exists (a gram that is not indexed has a prefix
     and a suffix that are not frequent; by induction each is covered by non-frequent grams). Checking
     that the grams sit at p + offset in one doc is then the same as finding s at p. The same in
-    search-engine.js (frequentCover)."""
+    search-engine.js (frequentCover). Order: the one a query reads its keys in (see the end)."""
     if indexed(s, frequent):
         return [(0, s)]
     longest = max(map(len, frequent), default=1) + 1
@@ -274,7 +274,9 @@ def frequent_cover(s: str, frequent) -> list[tuple[int, str]]:
             break
         cover.append((best[0], s[best[0] : best[1]]))
         covered = best[1]
-    cover.sort(key=lambda t: (-len(t[1]), t[0]))
+    # read first: grams holding no frequent gram (the distinctive words of a pasted sentence, not its
+    # boilerplate), then the longest, then from the left
+    cover.sort(key=lambda t: (any(f in t[1] for f in frequent), -len(t[1]), t[0]))
     return cover
 
 

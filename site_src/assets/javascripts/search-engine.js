@@ -20,7 +20,7 @@
   var ACCENTED = /[\u00c0-\u024f\u0300-\u036f\u1e00-\u1eff]/;
   var MARKS = /[\u0300-\u036f]/g;
   var GROUPS = ["discipline", "industry", "society", "district", "honour"];
-  var MAX_SHARDS = 6, ROUND1_BIG = 65536, BUDGET = 260000, TOTAL = 285000, MAX_PINYIN = 2,
+  var MAX_SHARDS = 8, ROUND1_BIG = 65536, BUDGET = 260000, TOTAL = 285000, MAX_PINYIN = 2,
     VERIFY_MAX = 200, OTHER = 1000, WORDS = 10;
   var CARD_FIELDS = ["id", "url", "name", "title", "affiliation", "honours", "disciplines", "kind"];
 
@@ -181,7 +181,9 @@
       cover.push([best[0], cs.slice(best[0], best[1]).join("")]);
       covered = best[1];
     }
-    cover.sort(function (x, y) { return chars(y[1]).length - chars(x[1]).length || x[0] - y[0]; });
+    // read first: grams holding no frequent gram, then the longest, then from the left (text.py)
+    function common(g) { var found = false; frequent.forEach(function (f) { if (g.indexOf(f) >= 0) found = true; }); return found ? 1 : 0; }
+    cover.sort(function (x, y) { return common(x[1]) - common(y[1]) || chars(y[1]).length - chars(x[1]).length || x[0] - y[0]; });
     return cover;
   }
 
