@@ -18,7 +18,8 @@ marks and ü, traditional → simplified).
 
 Files under out_dir (all JSON, UTF-8, sorted keys, no timestamps; same input → same bytes):
 
-    manifest.json      version, docs, experts, kinds, shard count, hash and encoding, card block size
+    manifest.json      version, docs, experts, kinds, shard count, hash and encoding, card and text block
+                       sizes, the frequent Han grams (phrases.py: the reader plans its reads with them)
     t2s.json           the traditional → simplified table the browser folds with (fold.t2s_pairs)
     facets.json        facet group → value → the expert docs that have it (for filtering and counts)
     c/<n>.json         cards of docs n*B … n*B+B-1: [id, url, name, title, affiliation, honours, disciplines, kind]
