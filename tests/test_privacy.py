@@ -59,6 +59,22 @@ FOUND = [
     ("110105491231002", ID_NUMBER, "110105491231002"),  # the 15-digit ID of before 2004
     ("110105 491231 002", ID_NUMBER, "110105491231002"),
     ("110105200002290013", ID_NUMBER, "110105200002290013"),  # 29 February of a leap year
+    # attack2: digits that are not decimal digits, wider gaps, labels glued on, e-mail local parts
+    ("一三八○○○○一二三四", MOBILE, "13800001234"),  # ○ (U+25CB) typed for zero, as in 二○一六
+    ("壹叁捌壹贰叁肆伍陆柒捌", MOBILE, "13812345678"),  # financial numerals
+    ("①③⑧①②③④⑤⑥⑦⑧", MOBILE, "13812345678"),  # circled digits
+    ("¹³⁸¹²³⁴⁵⁶⁷⁸", MOBILE, "13812345678"),  # superscripts
+    ("〡〣〨〡〢〣〤〥〦〧〨", MOBILE, "13812345678"),  # Hangzhou numerals (杭州码)
+    ("３３０１０６一九八〇〇一〇一１２３５", ID_NUMBER, "330106198001011235"),  # mixed scripts
+    ("138~1234~5678", MOBILE, "13812345678"),
+    ("138*1234*5678", MOBILE, "13812345678"),
+    ("138 | 1234 | 5678", MOBILE, "13812345678"),
+    ("138\n    1234\n    5678", MOBILE, "13812345678"),  # across lines: a line break and indent is one gap
+    ("Tel13812345678", MOBILE, "13812345678"),  # a contact label glued on is not a code prefix
+    ("wx13812345678", MOBILE, "13812345678"),
+    ("WeChat:13812345678", MOBILE, "13812345678"),
+    ("zw13812345678@163.com", MOBILE, "13812345678"),  # the end of an e-mail local part
+    ("mailto:zhangwei13812345678＠example.org", MOBILE, "13812345678"),
 ]
 
 # (text, why it is not private)
@@ -99,6 +115,13 @@ NOT_FOUND = [
     ("000106198001011239", "province code 00 (right check digit)"),
     ("110105491331002", "15 digits with month 13"),
     ("十一五规划 第三期 一二三", "Chinese numerals in prose"),
+    ("HZKX13812345678", "a contract-like code: letters that are no contact label"),
+    ("hotel13812345678", "a word that merely ends in tel is no label"),
+    ("二○一五—二○一七年", "a year range in Chinese numerals"),
+    ("人民币壹拾叁万捌仟元", "an amount in financial numerals"),
+    ("①②③④⑤⑥⑦⑧⑨", "list numbering: nine digits"),
+    ("9:30~11:30 13:30~17:30", "opening hours"),
+    ("138****5678", "a number masked already"),
 ]
 
 

@@ -5,7 +5,8 @@
 Chinese numerals 〇一二…九 零 幺), a separator, a `+`, a Latin letter, a currency sign, a money unit
 — and drops invisible characters (zero-width, bidi controls, BOM, soft hyphen, combining marks), so
 they neither separate nor join. `digit_runs` groups the digits into runs of digit groups joined by
-short separator gaps (at most MAX_GAP characters), with what stands right before and after each group.
+short separator gaps (at most MAX_GAP characters, a run of whitespace counting as one), with what
+stands right before and after each group.
 """
 
 from __future__ import annotations
@@ -15,7 +16,32 @@ import unicodedata
 from dataclasses import dataclass
 
 CHINESE_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "幺": "1"}
-SEPARATORS = set("-‐‑‒–—―－﹣.．。·•・‧∙⋅/／\\()（）[]【】+＋﹢_")
+# the financial (大写) numerals, and the circle people type for zero (二○一六): a number written in
+# them is still the number
+CHINESE_DIGITS |= {c: str(i) for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")} | {
+    "貳": "2", "叁": "3", "參": "3", "叄": "3", "陸": "6", "○": "0", "◯": "0", "〇": "0",
+}
+
+
+def _symbol_digits() -> dict[str, str]:
+    """Digits that are symbols, not decimal digits (str.isdecimal is False): superscripts ¹²³,
+    circled and parenthesised digits ①⑴⒈❶➀⓪, the Hangzhou (Suzhou) numerals 〡〢〣 (杭州码) and
+    circled ideographs ㈠㊀. Only those with a single digit's value 0–9 (⑩ is not a digit)."""
+    import unicodedata
+
+    ranges = [(0x00B2, 0x00B9), (0x2070, 0x2089), (0x2460, 0x24FF), (0x2776, 0x2793), (0x3021, 0x3029),
+              (0x3220, 0x3229), (0x3280, 0x3289), (0x1F100, 0x1F10C)]
+    out = {}
+    for first, last in ranges:
+        for code in range(first, last + 1):
+            value = unicodedata.numeric(chr(code), None)
+            if value is not None and value == int(value) and 0 <= value <= 9 and not chr(code).isdecimal():
+                out[chr(code)] = str(int(value))
+    return out
+
+
+CHINESE_DIGITS |= _symbol_digits()  # every digit that is not a Unicode decimal digit, by its value
+SEPARATORS = set("-‐‑‒–—―－﹣.．。·•・‧∙⋅/／\\()（）[]【】+＋﹢_~～*＊|｜")
 PLUS = set("+＋﹢")
 MAX_GAP = 3  # separator characters allowed between two digit groups of one number
 _MONEY_AFTER = set("元万亿块圆%％‰")  # an amount or a percentage, not a phone number
@@ -30,7 +56,8 @@ _IS_INVISIBLE = re.compile(f"[{INVISIBLE}]").match
 
 
 def fold(text: str) -> list[tuple[str, int]]:
-    """(class, original index) per visible character: a digit "0"-"9", "x", " " (separator), "+",
+    """(class, original index) per visible character: a digit "0"-"9", "x", " " (whitespace), "-"
+    (another separator), "+",
     "a" (a Latin letter), "$" (a currency sign), "元" (a money unit) or "?" (anything else).
     Invisible characters are dropped, so they neither separate nor join."""
     out = []
@@ -44,8 +71,10 @@ def fold(text: str) -> list[tuple[str, int]]:
                 out.append(("a", i))
             elif ch in PLUS:
                 out.append(("+", i))
-            elif ch.isspace() or ch in SEPARATORS:
+            elif ch.isspace():
                 out.append((" ", i))
+            elif ch in SEPARATORS:
+                out.append(("-", i))
             elif ch in _MONEY_BEFORE:
                 out.append(("$", i))
             elif ch in _MONEY_AFTER:
@@ -63,8 +92,10 @@ def fold(text: str) -> list[tuple[str, int]]:
             out.append(("x", i))
         elif ch in PLUS:
             out.append(("+", i))
-        elif ch.isspace() or ch in SEPARATORS:
+        elif ch.isspace():
             out.append((" ", i))
+        elif ch in SEPARATORS:
+            out.append(("-", i))
         elif ch in _MONEY_BEFORE:
             out.append(("$", i))
         elif ch in _MONEY_AFTER:
@@ -117,9 +148,11 @@ def digit_runs(folded: list[tuple[str, int]]):
         elif c == "x" and run and not run[-1].x and gap_len <= MAX_GAP and not (i + 1 < n and folded[i + 1][0] in "ax"):
             run[-1].x, run[-1].end = True, i + 1  # an ID's check character after a separator: 1235 X
             i, gap_plus, gap_len = i + 1, False, 0
-        elif c in " +":
+        elif c in " -+":
             gap_plus = gap_plus or c == "+"
-            gap_len += 1
+            # a run of whitespace (a line break and the next line's indent) is one separator
+            if not (c == " " and i > 0 and folded[i - 1][0] == " "):
+                gap_len += 1
             i += 1
         else:
             if run:
@@ -132,7 +165,7 @@ def digit_runs(folded: list[tuple[str, int]]):
 
 
 def _skip_spaces(folded, i, step):
-    while 0 <= i < len(folded) and folded[i][0] == " ":
+    while 0 <= i < len(folded) and folded[i][0] in " -":
         i += step
     return i if 0 <= i < len(folded) else None
 

@@ -10,13 +10,16 @@ logs and PR comments are public): `mask` keeps the first three and last two digi
 What it sees through (each decision has a row in tests/test_privacy.py; the reading of digit groups
 lives in generator/common/digits.py):
 
-* digits of any script: full-width `１３８…`, other Unicode decimal digits, and the Chinese numeral
-  digits 〇零一二三四五六七八九幺 (a run of 11 of them is a number, never prose);
+* digits of any script: full-width `１３８…`, other Unicode decimal digits, the Chinese numeral
+  digits 〇零一二三四五六七八九幺, the financial numerals 壹贰叁…, the circle ○ typed for zero, and
+  symbol digits (superscripts, circled ①, the Hangzhou numerals 〡〢〣): a run of 11 of them is a
+  number, never prose;
 * invisible characters anywhere (Unicode format characters such as U+200B–U+200D, U+2060, U+FEFF,
   U+00AD, the bidirectional controls, and combining marks): they are skipped, not separators;
 * separators between digit groups, in any grouping: whitespace of any width, hyphens and dashes
-  (- ‐ ‑ ‒ – — －), dots (. ．), middle dots (· • ・ ‧ ∙), slashes, parentheses and `+`;
-  at most three separator characters between two groups;
+  (- ‐ ‑ ‒ – — －), dots (. ．), middle dots (· • ・ ‧ ∙), slashes, parentheses, tildes, asterisks,
+  bars and `+`; at most three separator characters between two groups, a run of whitespace (a line
+  break and the next line's indent) counting as one;
 * the prefixes +86, 0086 and 86 before a mobile number, glued or separated.
 
 What counts:
@@ -32,8 +35,9 @@ What does not count (low false positives):
 
 * landlines, including 0571-85012345: an institution's office phone is public information
   (common.schema.json's `office-phone`); only personal numbers are private;
-* digits glued to a Latin letter (`HZKX2015001`, `ISBN9787…`): a code, not a phone number; the
-  contract numbers of the demo records (`HZKX-2015-001`) have far too few digits anyway;
+* digits glued to a Latin letter (`HZKX2015001`, `ISBN9787…`): a code, not a phone number — unless
+  the letters are a contact label (`Tel13812345678`, `wx13812345678`) or the digits end an e-mail
+  address's local part (`zw13812345678@163.com`); the contract numbers of the demo records (`HZKX-2015-001`) have far too few digits anyway;
 * amounts: a comma is not a separator (`1,380,000`), and a digit span followed by 元/万/亿/% or
   preceded by ¥/￥ is money (`13800000元`, `138 0000 0000 元`);
 * year ranges and dates (`2015-2017`, `2016.03.01`): their digit spans never make 11, 15 or 18.
@@ -147,13 +151,16 @@ def _find(text: str) -> list[Finding]:
     found: list[Finding] = []
     for run in digit_runs(folded):
         for a in range(len(run)):
-            if run[a].glued[0] or run[a].money[0]:
+            if run[a].money[0]:
                 continue
+            labelled = run[a].glued[0] and _CONTACT_LABEL(text[: folded[run[a].start][1]])
             total = 0
             for b in range(a, len(run)):
                 total += len(run[b].digits)
                 if total > 22:
                     break
+                if run[a].glued[0] and not (labelled or _ends_local_part(text, folded, run[b].end)):
+                    continue  # a code such as HZKX2015001, not a contact
                 if total >= 11 and not run[b].glued[1] and not run[b].money[1]:
                     kind = _classify(run[a : b + 1])
                     if kind:
@@ -162,6 +169,20 @@ def _find(text: str) -> list[Finding]:
                 if run[b].x:
                     break
     return found
+
+
+# words glued to a number that say it is a contact (Tel13812345678, wx13812345678), not a code
+_CONTACT_LABEL = re.compile(
+    r"(?<![A-Za-z])(?:tel|tele|phone|telephone|mobile|mob|cell|cellphone|sj|shouji|dianhua|lianxi|"
+    r"wx|vx|weixin|wechat|whatsapp|contact)[:：]?\Z",
+    re.IGNORECASE,
+).search
+
+
+def _ends_local_part(text: str, folded, end: int) -> bool:
+    """The group ending at folded index `end` is the end of an e-mail address's local part
+    (zw13812345678@163.com): letters before it are a name, not a code prefix."""
+    return end < len(folded) and text[folded[end][1]] in "@＠"
 
 
 def masked_text(text: str) -> str:
