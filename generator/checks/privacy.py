@@ -21,7 +21,7 @@ from generator.common.private_numbers import (  # noqa: F401 - re-exported: one 
     masked_text,
 )
 from generator.common.quoting import quote
-from generator.records.problems import ERROR
+from generator.records.problems import ERROR, Problem
 from generator.records.recordset import RecordSet
 from generator.records.schemas import SchemaSet
 
@@ -52,7 +52,9 @@ def describe(findings: list[Finding], field: str) -> list[tuple[str, str]]:
 
 def check_privacy(records: RecordSet, schemas: SchemaSet | None = None):
     """Every string and integer of every record, of every type, whatever its schema: no ID or mobile
-    number may be published (the expert schema's description; site_src/about.md promises it).
+    number may be published (the expert schema's description; site_src/about.md promises it). Nor
+    in a YAML comment (found at parse time: Document.comment_numbers) or a field name: the
+    repository the records live in is public as well.
 
     schemas: for the field's Chinese title in the message (a list item is named by its list)."""
     for record in records.all():
@@ -72,6 +74,9 @@ def check_privacy(records: RecordSet, schemas: SchemaSet | None = None):
             label = f"{name}（{title}）" if title else name
             for rule, message in describe(findings, label):
                 yield record.at(path, rule, message, ERROR)
+        for line, column, finding in record.doc.comment_numbers:  # the repository is public too
+            for rule, message in describe([finding], "YAML 注释（与记录一起公开在仓库中）"):
+                yield Problem(record.path, line, column, rule, message, ERROR)
         for path, key in _keys(record.data):  # a field name is printed and published like a value
             findings = find_private_numbers(key)
             if findings:
