@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from generator.common.private_numbers import find_private_numbers
 from generator.common.quoting import LIMIT, escape, quote
+from generator.records.comments import comment_numbers
 from generator.records.scalars import scalar
 from generator.records.text import LINE_BREAKS, Finding, char_name, needs_normalizing, normalize, normalize_data
 from generator.records.yaml_errors import RULE as FULLWIDTH, TAB, Lookalikes, explain, fullwidth_before, key_too_long
@@ -254,37 +254,6 @@ def parse(raw: bytes, keep_tree: bool = True) -> Document | ParseError:
             "file-not-mapping", "文件的最外层必须是“字段: 值”的映射，而不是列表或单个值", line, column
         )
     return doc
-
-
-def comment_numbers(text: str, node) -> list:
-    """(line, column, Finding) of every private number (common/private_numbers.py) in a comment of
-    text, whose composed tree is node; 1-based. A `#` inside a value ("C#", "第 1 期 #2") is no
-    comment: a number is blamed on a comment only when no scalar's span holds it. The tree is walked
-    only when some text after a `#` holds a number at all (almost never)."""
-    candidates = []
-    at = text.find("#")
-    while at >= 0:
-        end = text.find("\n", at)
-        end = len(text) if end < 0 else end
-        candidates += [(at + f.start, at + f.end, f) for f in find_private_numbers(text[at:end])]
-        at = text.find("#", end)
-    if not candidates:
-        return []
-    spans, stack = [], [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, yaml.ScalarNode):
-            spans.append((item.start_mark.index, item.end_mark.index))
-        elif isinstance(item, yaml.SequenceNode):
-            stack += item.value
-        elif isinstance(item, yaml.MappingNode):
-            stack += [part for pair in item.value for part in pair]
-    out = []
-    for start, end, finding in candidates:
-        if not any(a <= start < b or a < end <= b for a, b in spans):
-            line = text.count("\n", 0, start) + 1
-            out.append((line, start - text.rfind("\n", 0, start), finding))
-    return out
 
 
 def _refuse_anchors(text: str) -> None:
