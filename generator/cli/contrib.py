@@ -50,6 +50,7 @@ def _read_text(path: Path, what: str) -> str:
 @click.option("--check", is_flag=True, help="只检查已提交的文件是否与记录一致，不一致时退出码为 1")
 def codeowners(records, out, check):
     """根据记录生成 .github/CODEOWNERS（各学会的维护人审核本学会的记录）。"""
+    from generator.common.safe_write import OutputError, write_file
     from generator.contrib.codeowners import render, stale_diff
 
     if not records.is_dir():
@@ -73,9 +74,11 @@ def codeowners(records, out, check):
         sys.exit(EXIT_FAIL)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(generated, encoding="utf-8")
+        write_file(out, generated)
     except OSError as exc:
         _fail(f"无法写入 {out}：{exc.strerror}")
+    except OutputError as exc:
+        _fail(str(exc))
     click.echo(f"已生成 {out}。")
 
 
@@ -168,7 +171,12 @@ def need_from_issue(body_file, number, out, today, schemas_dir, branch, base, pr
     if today is not None and not _real_date(today):
         _fail(f"--date 应为 YYYY-MM-DD，现在是 {today!r}")
     schemas = schemas_dir or (Path("schemas") if Path("schemas/common.schema.json").is_file() else None)
-    target, problems = convert(raw.decode("utf-8", "replace"), number, out, schemas, today)
+    from generator.common.safe_write import OutputError
+
+    try:
+        target, problems = convert(raw.decode("utf-8", "replace"), number, out, schemas, today)
+    except OutputError as exc:
+        _fail(str(exc))
     if problems:
         click.echo(f"issue #{number} 的需求表单有 {len(problems)} 处需要修改：")
         for p in problems:

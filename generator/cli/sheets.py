@@ -38,7 +38,12 @@ def template(record_type, out, records):
 
     if out.suffix.lower() != ".xlsx":
         _fail(f"模板只能是 .xlsx 文件：{out.name}", EXIT_USAGE)
-    write_template(_schemas(records), record_type, out)
+    from generator.common.safe_write import OutputError
+
+    try:
+        write_template(_schemas(records), record_type, out)
+    except OutputError as exc:
+        _fail(str(exc), EXIT_USAGE)
     click.echo(f"已生成模板 {out}")
 
 
@@ -56,7 +61,12 @@ def export(record_type, out, records):
     if not records.is_dir():
         _fail(f"找不到记录目录 {records}", EXIT_USAGE)
     checked = check_records(records)
-    count = export_records(checked.records, checked.schemas, record_type, out)
+    from generator.common.safe_write import OutputError
+
+    try:
+        count = export_records(checked.records, checked.schemas, record_type, out)
+    except OutputError as exc:
+        _fail(str(exc), EXIT_USAGE)
     click.echo(f"已导出 {count} 条记录到 {out}")
 
 
@@ -68,6 +78,7 @@ def export(record_type, out, records):
 @click.option("--records", type=click.Path(file_okay=False, path_type=Path), default=Path("records"), show_default=True, help="记录目录")
 def import_(record_type, source, owner, dry_run, records):
     """从 Excel（.xlsx）或 CSV 导入记录：全部通过校验才写入，有错误时一条也不写。"""
+    from generator.common.safe_write import OutputError
     from generator.contrib.spreadsheet.importer import SheetImportError, run_import
 
     if not records.is_dir():
@@ -76,6 +87,8 @@ def import_(record_type, source, owner, dry_run, records):
         outcome = run_import(records, record_type, source, owner, dry_run)
     except SheetImportError as exc:
         _fail("\n".join(exc.lines) + f"\n导入未进行：共 {len(exc.lines)} 处问题，没有写入任何文件。", EXIT_REFUSED)
+    except OutputError as exc:  # the trial run on a copy passed: only the file system can refuse now
+        _fail(f"{exc}\n导入中断：此前的记录文件可能已写入，请用 git status 查看", EXIT_REFUSED)
     from generator.common.quoting import escape_lines
 
     if outcome.encoding:

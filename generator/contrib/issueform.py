@@ -23,6 +23,7 @@ from pathlib import Path
 
 
 from generator.checks.integrity import walk
+from generator.common.safe_write import write_file
 from generator.checks.pipeline import check_records
 from generator.checks.privacy import describe, find_private_numbers
 from generator.records.dump import dump_record
@@ -244,7 +245,7 @@ def record_problems(text: str, record_id: str, records: Path, schemas_dir: Path)
             shutil.copytree(records, copy, symlinks=True)
         new = copy / "needs" / f"{record_id}.yaml"
         new.parent.mkdir(parents=True, exist_ok=True)
-        new.write_text(text, encoding="utf-8")
+        write_file(new, text)
         checked = check_records(copy, schemas_dir)
         mine = [p for p in checked.report.sorted() if p.severity == ERROR and Path(p.path).resolve() == new.resolve()]
     problems = []
@@ -287,5 +288,5 @@ def need_from_issue(body: str, number: int, out_dir: Path, schemas_dir: Path | N
     if problems:
         return None, problems
     out_dir.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    write_file(target, text)
     return target, []

@@ -8,6 +8,7 @@ import yaml
 from pathlib import Path
 
 from generator.common.quoting import quote
+from generator.common.safe_write import OutputError, write_file
 from generator.records.recordset import FOLDERS
 from generator.records.schemas import SchemaSet, find_schemas_dir
 
@@ -30,7 +31,10 @@ def write_new_record(records: Path, record_type: str, record_id: str) -> Path:
         raise NewRecordError(f"{path} 已存在：换一个编号，或直接编辑该文件")
     text = render_skeleton(schemas, record_type, record_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    try:
+        write_file(path, text)
+    except OutputError as exc:
+        raise NewRecordError(str(exc)) from None
     return path
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from generator.common.safe_write import write_file
 from generator.common.tabular import Sheet, csv_bytes, xlsx_bytes
 from generator.model.public import build_model
 from generator.common.render import make_env
@@ -109,9 +110,14 @@ def write_report(checked, year: int, out: Path, site_url: str, last_changed=None
     """`kexie report`: the year's files (report_files) written into `out`; their paths."""
     model = build_model(checked.records, checked.schemas, last_changed or {})
     files = report_files(model, year, checked.report.warnings, site_url, checked.records)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.is_symlink():
+        raise ReportError(f"拒绝输出到 {out}：它是符号链接，报表会写到它指向的地方。请指定一个普通目录")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError(f"无法创建输出目录 {out}：{exc.strerror}") from None
     paths = []
     for name, data in files.items():
-        (out / name).write_bytes(data)
+        write_file(out / name, data)
         paths.append(out / name)
     return paths

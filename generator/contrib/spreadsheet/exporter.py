@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from generator.common.safe_write import write_file
 from generator.common.tabular import Sheet, Validation, csv_bytes, xlsx_bytes
 from generator.contrib.spreadsheet.reader import column_letter
 from generator.records.cells import write_cell
@@ -82,15 +83,16 @@ def table_csv(schemas: SchemaSet, record_type: str, records: list[dict]) -> byte
 
 
 def export_records(records: RecordSet, schemas: SchemaSet, record_type: str, out: Path) -> int:
-    """Write every valid record of `record_type` (by id) to `out` (.xlsx or .csv); returns the count."""
+    """Write every valid record of `record_type` (by id) to `out` (.xlsx or .csv); returns the count.
+    Raises OutputError (common/safe_write.py) for a link, a folder or a missing folder at `out`."""
     rows = [r.data for r in sorted(records.valid(record_type), key=lambda r: r.id)]
     data = table_csv(schemas, record_type, rows) if out.suffix.lower() == ".csv" else workbook(schemas, record_type, rows)
-    out.write_bytes(data)
+    write_file(out, data)
     return len(rows)
 
 
 def write_template(schemas: SchemaSet, record_type: str, out: Path) -> None:
-    """Write an empty workbook for `record_type` to `out` (.xlsx)."""
-    out.write_bytes(workbook(schemas, record_type, []))
+    """Write an empty workbook for `record_type` to `out` (.xlsx). Raises OutputError."""
+    write_file(out, workbook(schemas, record_type, []))
 
 

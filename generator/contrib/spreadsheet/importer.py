@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.checks.pipeline import check_records
+from generator.common.safe_write import OutputError, write_file
 from generator.records.cells import CellError, put, read_cell
 from generator.records.columns import Column, columns_for
 from generator.contrib.spreadsheet.reader import Table, column_letter, read_table
@@ -26,7 +27,7 @@ from generator.records.dump import dump_record
 from generator.records.names import derive_pinyin, load_surnames
 from generator.records.problems import ERROR
 from generator.records.recorddiff import record_notes
-from generator.records.recordset import FOLDERS
+from generator.records.recordset import FOLDERS, display_path
 from generator.records.schemas import SchemaSet, find_schemas_dir
 
 HEADER_COMMENT = "# yaml-language-server: $schema=../../schemas/{type}.schema.json\n"
@@ -158,7 +159,7 @@ def run_import(records: Path, record_type: str, source: Path, owner: str | None 
         outcome.notes += [f"{'修改' if before is not None else '新增'} {path}"] + [f"  {n}" for n in notes]
         if not dry_run:
             folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(_file_text(record_type, path, after), encoding="utf-8")
+            write_file(path, _file_text(record_type, path, after))
     return outcome
 
 
@@ -195,10 +196,16 @@ def _file_text(record_type: str, path: Path, data: dict) -> str:
 
 def _validate(records: Path, record_type: str, writes: dict, rows_of: dict, table: Table, checked, problems: list) -> None:
     """The pipeline of `kexie validate` on a copy of the records with the new files in it; errors
-    in the written files are pointed at their sheet row and column, new errors elsewhere by file."""
+    in the written files are pointed at their sheet row and column, new errors elsewhere by file
+    (named as in `records`, never by the temporary copy's path)."""
     if not writes:
         return
-    before = {(p.path, p.rule, p.message) for p in checked.report.problems if p.severity == ERROR}
+    shown_records = display_path(records)
+
+    def relative(path: str, root: str) -> str:  # "experts/li-na.yaml", whatever the working directory
+        return path[len(root) + 1 :] if path.startswith(root + "/") else path
+
+    before = {(relative(p.path, shown_records), p.rule, p.message) for p in checked.report.problems if p.severity == ERROR}
     with tempfile.TemporaryDirectory(prefix="kexie-import-") as tmp:
         copy = Path(tmp) / "records"
         shutil.copytree(records, copy, symlinks=True)  # links stay links: the loader refuses them as before
@@ -206,16 +213,23 @@ def _validate(records: Path, record_type: str, writes: dict, rows_of: dict, tabl
         folder = copy / FOLDERS[record_type]
         folder.mkdir(parents=True, exist_ok=True)
         for rid, (_, after) in writes.items():
-            (folder / f"{rid}.yaml").write_text(_file_text(record_type, folder / f"{rid}.yaml", after), encoding="utf-8")
+            try:  # never through a link: the copy keeps the records' links, which may lead anywhere
+                write_file(folder / f"{rid}.yaml", _file_text(record_type, folder / f"{rid}.yaml", after))
+            except OutputError as exc:
+                problems.append(f"{table.where(rows_of[rid][0])}: {str(exc).replace(str(copy), str(records))}")
+        if problems:
+            return
         result = check_records(copy)
-    prefix = f"records/{FOLDERS[record_type]}/"
+        shown_copy = display_path(copy)
+    prefix = f"{FOLDERS[record_type]}/"
     for p in result.report.problems:
         if p.severity != ERROR:
             continue
-        rid = p.path.removeprefix(prefix).removesuffix(".yaml") if p.path.startswith(prefix) else None
+        path = relative(p.path, shown_copy)
+        rid = path.removeprefix(prefix).removesuffix(".yaml") if path.startswith(prefix) else None
         if rid in writes:
             number, where = rows_of[rid]
             header = where.get(p.field.split(".")[0]) if p.field else None
             problems.append(f"{table.where(number, header)}: {p.message}")
-        elif (p.path, p.rule, p.message) not in before:
-            problems.append(f"{p.path}:{p.line}:{p.column}: {p.message}（由本次导入引起）")
+        elif (path, p.rule, p.message) not in before:
+            problems.append(f"{shown_records}/{path}:{p.line}:{p.column}: {p.message}（由本次导入引起）")
