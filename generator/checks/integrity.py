@@ -9,6 +9,7 @@ import datetime
 from generator.common.quoting import LIMIT, escape, quote
 from generator.records.problems import WARNING, Problem
 from generator.records.recordset import FOLDERS, STAFF_OWNER, TYPE_ZH, RecordSet
+from generator.records.scalars import ambiguous_number
 from generator.records.schemas import common_accepts, common_pattern
 
 # (record type, path with "*" for every list item, target type, target must be a published expert)
@@ -141,8 +142,13 @@ def check_consent(records: RecordSet):
 
 
 def check_text_values(records: RecordSet):
-    """One walk over every value: impossible dates (private numbers: see checks/privacy.py)."""
+    """One walk over every value: impossible dates, and numbers typed so that YAML readers disagree
+    on their value (records/scalars.py `ambiguous_number`: 025000, 25_000; only in records that
+    passed the schema — a code typed as a number has its own message there). Private numbers: see
+    checks/privacy.py."""
     for record in records.all():
+        if record.doc.odd_numbers and (record.type, record.id) not in records.invalid:
+            yield from _ambiguous_numbers(record)
         for path, value in walk(record.data):
             if isinstance(value, str) and len(value) == 10 and _DATE.match(value):
                 try:
@@ -151,6 +157,28 @@ def check_text_values(records: RecordSet):
                     yield record.at(
                         path, "date-invalid", f"日期 {escape(value, LIMIT)} 不存在（例如 2 月没有 30 日）：请改为真实的日期"
                     )
+
+
+def _ambiguous_numbers(record):
+    for path, value in walk(record.data):
+        if type(value) not in (int, float):
+            continue
+        typed = record.doc.typed(path)
+        if typed is None or not ambiguous_number(typed):
+            continue
+        field = quote(".".join(map(str, path)), marks="``")
+        if "_" in typed:
+            why = "带“_”的数字，有的 YAML 读法（YAML 1.2，编辑器的检查用它）当作文字"
+        else:
+            octal = typed.lstrip("+-").lstrip("0") or "0"
+            why = "以 0 开头的数字，有的 YAML 读法（YAML 1.1）当作八进制数" + (
+                f"（{quote(typed, marks='``')} 会读成 {int(octal, 8)}）" if set(octal) <= set("01234567") else ""
+            )
+        yield record.at(
+            path,
+            "number-ambiguous",
+            f"{field} 写成了 {quote(typed, marks='``')}：{why}，不同的程序会读出不同的值。请写作 {value}",
+        )
 
 
 def check_schema_comment(records: RecordSet):

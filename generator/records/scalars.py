@@ -33,6 +33,16 @@ def plain_value(value: str):
     return value  # dates, yes/no/on/off and everything else stay text: the schemas judge them
 
 
+_AMBIGUOUS = re.compile(r"[-+]?(0[0-9_]|[0-9.]*_)").match
+
+
+def ambiguous_number(typed: str) -> bool:
+    """A plain number that YAML readers read differently: a leading zero (025000 is octal 10752 to
+    a YAML 1.1 reader such as PyYAML's safe_load, 25000 to a YAML 1.2 one such as the editors'
+    yaml-language-server) or a `_` (25_000: a number in YAML 1.1, text in YAML 1.2)."""
+    return bool(_AMBIGUOUS(typed))
+
+
 def scalar(node: yaml.ScalarNode):
     tag, value = node.tag, node.value
     if not node.style and tag == "tag:yaml.org,2002:str":  # plain: style is None, or "" from libyaml

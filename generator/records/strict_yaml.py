@@ -13,7 +13,7 @@ import yaml
 
 from generator.common.quoting import LIMIT, escape, quote
 from generator.records.comments import comment_numbers
-from generator.records.scalars import scalar
+from generator.records.scalars import ambiguous_number, scalar
 from generator.records.text import LINE_BREAKS, Finding, char_name, needs_normalizing, normalize, normalize_data
 from generator.records.yaml_errors import RULE as FULLWIDTH, TAB, Lookalikes, explain, fullwidth_before, key_too_long
 
@@ -74,6 +74,8 @@ class Document:
     # characters removed or refused by the text normalisation (records/text.py), in document order
     findings: list[Finding] = field(default_factory=list)
     floats: bool = False  # any value typed as a float (30000.0): the schema check then looks closer
+    # any number typed so that YAML 1.1 and 1.2 readers disagree (025000, 25_000): checks/integrity.py
+    odd_numbers: bool = False
     # any text not starting with a letter or digit: only then can one be blank (checks/text.py)
     maybe_blank: bool = True
     # private numbers in YAML comments, (line, column, Finding): comments are published with the
@@ -239,7 +241,7 @@ def parse(raw: bytes, keep_tree: bool = True) -> Document | ParseError:
         doc.data = _construct(node, 0, look)
     except _Refused as exc:
         return exc.error
-    doc.floats, doc.maybe_blank = look.floats, look.maybe_blank
+    doc.floats, doc.maybe_blank, doc.odd_numbers = look.floats, look.maybe_blank, look.odd_numbers
     fullwidth = look.first(text) if look.candidates else None
     if fullwidth:
         line, column, message = fullwidth
@@ -276,6 +278,7 @@ class _Construction(Lookalikes):
 
     floats = False
     maybe_blank = False
+    odd_numbers = False
 
 
 def _construct(node, depth: int, look: _Construction):
@@ -290,6 +293,8 @@ def _construct(node, depth: int, look: _Construction):
         value = scalar(node)
         if type(value) is float:
             look.floats = True
+        if type(value) in (int, float) and ambiguous_number(node.value):
+            look.odd_numbers = True
         elif type(value) is str and value and not value[0].isalnum():
             look.maybe_blank = True
         return value
