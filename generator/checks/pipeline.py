@@ -10,6 +10,7 @@ from generator.checks.integrity import check_integrity
 from generator.checks.names import check_names
 from generator.checks.policy import check_policy
 from generator.checks.privacy import check_privacy
+from generator.checks.dates import check_dates
 from generator.checks.text import check_links, check_text
 from generator.records.problems import ERROR, Problem, Report
 from generator.common.forking import Background
@@ -55,7 +56,7 @@ def check_loaded(records: RecordSet, problems: list[Problem], schemas: SchemaSet
         fork=sum(len(of_type) for of_type in records.by_type.values()) >= PARALLEL_FROM,
     )
     try:
-        privacy = _listed(check_privacy, records, schemas)
+        privacy = _listed(check_privacy, records, schemas) + _listed(check_dates, records, schemas)
         names = _listed(check_names, records, schemas)
         integrity, policy = side.wait()
     finally:
