@@ -3,9 +3,13 @@ repository (and shown in every pull request), so the privacy check looks there t
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from generator.common.private_numbers import find_private_numbers
+
+_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def comment_numbers(text: str, node) -> list:
@@ -16,8 +20,8 @@ def comment_numbers(text: str, node) -> list:
     candidates = []
     at = text.find("#")
     while at >= 0:
-        end = text.find("\n", at)
-        end = len(text) if end < 0 else end
+        end = _BREAK.search(text, at)
+        end = len(text) if end is None else end.start()
         candidates += [(at + f.start, at + f.end, f) for f in find_private_numbers(text[at:end])]
         at = text.find("#", end)
     if not candidates:
@@ -34,6 +38,6 @@ def comment_numbers(text: str, node) -> list:
     out = []
     for start, end, finding in candidates:
         if not any(a <= start < b or a < end <= b for a, b in spans):
-            line = text.count("\n", 0, start) + 1
-            out.append((line, start - text.rfind("\n", 0, start), finding))
+            line = len(_BREAK.findall(text, 0, start)) + 1  # CRLF, CR-only and LF files alike
+            out.append((line, start - max(text.rfind("\n", 0, start), text.rfind("\r", 0, start)), finding))
     return out

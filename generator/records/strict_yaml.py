@@ -235,7 +235,7 @@ def parse(raw: bytes, keep_tree: bool = True) -> Document | ParseError:
         return ParseError("yaml-syntax", f"YAML 语法错误：{escape(exc, 200)}")
     if node is None:
         return ParseError("file-empty", "文件是空的：请按模板填写（可用 `kexie new <类型> <编号>` 生成）")
-    doc = Document(data=None, root=node if keep_tree else None, first_line=text.split("\n", 1)[0], text=text)
+    doc = Document(data=None, root=node if keep_tree else None, first_line=text.split("\n", 1)[0].split("\r", 1)[0], text=text)
     look = _Construction()
     try:
         doc.data = _construct(node, 0, look)
