@@ -68,7 +68,6 @@ FOUND = [
     ("３３０１０６一九八〇〇一〇一１２３５", ID_NUMBER, "330106198001011235"),  # mixed scripts
     ("138~1234~5678", MOBILE, "13812345678"),
     ("138*1234*5678", MOBILE, "13812345678"),
-    ("138 | 1234 | 5678", MOBILE, "13812345678"),
     ("138\n    1234\n    5678", MOBILE, "13812345678"),  # across lines: a line break and indent is one gap
     ("Tel13812345678", MOBILE, "13812345678"),  # a contact label glued on is not a code prefix
     ("wx13812345678", MOBILE, "13812345678"),
@@ -122,6 +121,7 @@ NOT_FOUND = [
     ("①②③④⑤⑥⑦⑧⑨", "list numbering: nine digits"),
     ("9:30~11:30 13:30~17:30", "opening hours"),
     ("138****5678", "a number masked already"),
+    ("| 13 | 9 | 1200 | 3000 |", "a Markdown table row of figures: | is no separator"),
 ]
 
 

@@ -41,7 +41,7 @@ def _symbol_digits() -> dict[str, str]:
 
 
 CHINESE_DIGITS |= _symbol_digits()  # every digit that is not a Unicode decimal digit, by its value
-SEPARATORS = set("-‐‑‒–—―－﹣.．。·•・‧∙⋅/／\\()（）[]【】+＋﹢_~～*＊|｜")
+SEPARATORS = set("-‐‑‒–—―－﹣.．。·•・‧∙⋅/／\\()（）[]【】+＋﹢_~～*＊")
 PLUS = set("+＋﹢")
 MAX_GAP = 3  # separator characters allowed between two digit groups of one number
 _MONEY_AFTER = set("元万亿块圆%％‰")  # an amount or a percentage, not a phone number

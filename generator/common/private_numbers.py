@@ -17,8 +17,8 @@ lives in generator/common/digits.py):
 * invisible characters anywhere (Unicode format characters such as U+200B–U+200D, U+2060, U+FEFF,
   U+00AD, the bidirectional controls, and combining marks): they are skipped, not separators;
 * separators between digit groups, in any grouping: whitespace of any width, hyphens and dashes
-  (- ‐ ‑ ‒ – — －), dots (. ．), middle dots (· • ・ ‧ ∙), slashes, parentheses, tildes, asterisks,
-  bars and `+`; at most three separator characters between two groups, a run of whitespace (a line
+  (- ‐ ‑ ‒ – — －), dots (. ．), middle dots (· • ・ ‧ ∙), slashes, parentheses, tildes, asterisks
+  and `+` (not `|`: a Markdown table row of figures is no phone number); at most three separator characters between two groups, a run of whitespace (a line
   break and the next line's indent) counting as one;
 * the prefixes +86, 0086 and 86 before a mobile number, glued or separated.
 
