@@ -5,6 +5,7 @@ Private numbers (ID and mobile numbers) have their own detector: generator/check
 from __future__ import annotations
 
 import datetime
+import re
 
 from generator.common.quoting import LIMIT, escape, quote
 from generator.records.problems import WARNING, Problem
@@ -130,15 +131,42 @@ def check_owners(records: RecordSet):
             )
 
 
+# contact details written into free text: an e-mail address (mailto: links included; ＠ too), or a
+# WeChat / QQ id after its label (微信公众号 is an organisation's public account, not matched);
+# a user name before a URL's host (https://a.cn@evil.example) is the link check's, not an address
+_CONTACT_IN_TEXT = re.compile(
+    r"(?<![A-Za-z0-9_/.%+-])[A-Za-z0-9._%+-]+\s?[@＠]\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+    r"|(?:微信号?|[Ww]e[Cc]hat|QQ号?|qq|[Vv][Xx]|[Vv]信)\s?(?:号码|ID|id)?\s?[:：]?\s?[A-Za-z0-9_-]{5,}"
+)
+
+
 def check_consent(records: RecordSet):
+    """An expert without `consent.contact: true` publishes no contact details: no `email` field, and
+    no e-mail address, WeChat or QQ id written into any other text of the record (a bio's mailto:
+    link included) — the consent rule of the expert schema, wherever the address is typed."""
     for record in records.valid("expert"):
         consent = record.data["consent"]
-        if "email" in record.data and consent.get("contact") is not True:
+        if consent.get("contact") is True:
+            continue
+        if "email" in record.data:
             yield record.at(
                 ("email",),
                 "privacy-email-consent",
                 "填写了公开邮箱，但本人没有同意公开联系方式（consent.contact 不为 true）：请删除 email，或在取得同意后设 consent.contact: true",
             )
+        for path, value in walk(record.data):
+            if path == ("email",) or not isinstance(value, str):
+                continue
+            found = _CONTACT_IN_TEXT.search(value)
+            if found:
+                shown = found.group()
+                shown = quote(shown[:3] + "***" + shown[-6:] if len(shown) > 12 else shown[:2] + "***")
+                yield record.at(
+                    path,
+                    "privacy-email-consent",
+                    f"{_code('.'.join(map(str, path)))} 中有联系方式 {shown}，但本人没有同意公开联系方式（consent.contact 不为 true）："
+                    "请删除；或在取得本人同意后设 consent.contact: true，并把邮箱填在 email 中",
+                )
 
 
 def check_text_values(records: RecordSet):
