@@ -51,7 +51,8 @@ def test_write_file_names_a_missing_folder(tmp_path):
 
 
 def test_export_and_template_refuse_a_link_and_a_missing_folder(tree):
-    victim = tree / "records" / "experts" / "li-na.yaml"
+    victim = tree / "precious.txt"  # outside records/ (a link into records/ is refused as a source folder)
+    victim.write_text("不能丢\n", encoding="utf-8")
     before = victim.read_bytes()
     (tree / "link.csv").symlink_to(victim)
     (tree / "link.xlsx").symlink_to(victim)
@@ -105,3 +106,19 @@ def test_report_refuses_a_linked_output_folder(tree, tmp_path_factory):
     run = run_kexie("report", "--year", "2016", "--records", "records", "--out", "reports", cwd=tree)
     assert run.exit_code == 2 and "符号链接" in run.stderr, run
     assert list(outside.iterdir()) == []
+
+
+def test_report_export_and_template_refuse_the_source_folders(tree):
+    """`kexie build --out records` was refused; `report --out records/experts` wrote funding-2016.*
+    among the records (then validation failed on them), and export/template did the same."""
+    before = sorted(p.relative_to(tree).as_posix() for p in (tree / "records").rglob("*"))
+    runs = [
+        run_kexie("report", "--year", "2016", "--records", "records", "--out", "records/experts", cwd=tree),
+        run_kexie("report", "--year", "2016", "--records", "records", "--out", "schemas/x", cwd=tree),
+        run_kexie("export", "expert", "--out", "records/experts/x.csv", cwd=tree),
+        run_kexie("template", "expert", "--out", "records/../records/x.xlsx", cwd=tree),
+    ]
+    for run in runs:
+        assert run.exit_code == 2 and "源目录" in run.stderr and "Traceback" not in run.stderr, run
+    assert sorted(p.relative_to(tree).as_posix() for p in (tree / "records").rglob("*")) == before
+    assert not (tree / "schemas" / "x").exists()

@@ -38,10 +38,12 @@ def template(record_type, out, records):
 
     if out.suffix.lower() != ".xlsx":
         _fail(f"模板只能是 .xlsx 文件：{out.name}", EXIT_USAGE)
-    from generator.common.safe_write import OutputError
+    from generator.common.safe_write import OutputError, refuse_inside
 
     try:
-        write_template(_schemas(records), record_type, out)
+        schemas = _schemas(records)
+        refuse_inside(out, [records, schemas.folder])
+        write_template(schemas, record_type, out)
     except OutputError as exc:
         _fail(str(exc), EXIT_USAGE)
     click.echo(f"已生成模板 {out}")
@@ -61,9 +63,10 @@ def export(record_type, out, records):
     if not records.is_dir():
         _fail(f"找不到记录目录 {records}", EXIT_USAGE)
     checked = check_records(records)
-    from generator.common.safe_write import OutputError
+    from generator.common.safe_write import OutputError, refuse_inside
 
     try:
+        refuse_inside(out, [records, checked.schemas.folder])
         count = export_records(checked.records, checked.schemas, record_type, out)
     except OutputError as exc:
         _fail(str(exc), EXIT_USAGE)

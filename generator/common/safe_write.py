@@ -30,6 +30,20 @@ class OutputError(Exception):
     """A file could not or must not be written; str() is the Chinese message, naming the file."""
 
 
+def refuse_inside(path: Path, sources: list[Path]) -> None:
+    """OutputError when path (a file or folder to write) lies inside one of the source folders
+    (records/, schemas/): a report or a spreadsheet written there would be read as a misplaced
+    record, or replace one. Paths are compared resolved, so `records/../records/x` and links count."""
+    target = Path(os.path.realpath(path))
+    for source in sources:
+        root = Path(os.path.realpath(source))
+        if target == root or target.is_relative_to(root):
+            raise OutputError(
+                f"拒绝写入 {quote(str(path), limit=500)}：它在源目录 {quote(str(source), limit=500)} 之中，"
+                "生成的文件会和记录混在一起。请指定源目录以外的路径"
+            )
+
+
 def write_file(path: Path, data: bytes | str) -> None:
     """Write data (text as UTF-8) to path atomically, refusing symlinks and non-files (see module
     docstring). Raises OutputError."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from generator.common.safe_write import write_file
+from generator.common.safe_write import OutputError, refuse_inside, write_file
 from generator.common.tabular import Sheet, csv_bytes, xlsx_bytes
 from generator.model.public import build_model
 from generator.common.render import make_env
@@ -110,6 +110,10 @@ def write_report(checked, year: int, out: Path, site_url: str, last_changed=None
     """`kexie report`: the year's files (report_files) written into `out`; their paths."""
     model = build_model(checked.records, checked.schemas, last_changed or {})
     files = report_files(model, year, checked.report.warnings, site_url, checked.records)
+    try:
+        refuse_inside(out, [checked.records.root, checked.schemas.folder])
+    except OutputError as exc:
+        raise ReportError(str(exc)) from None
     if out.is_symlink():
         raise ReportError(f"拒绝输出到 {out}：它是符号链接，报表会写到它指向的地方。请指定一个普通目录")
     try:
