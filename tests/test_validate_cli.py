@@ -373,6 +373,17 @@ def test_paths_from_outside_the_tree(tree, tmp_path):
     assert run.exit_code == 1
 
 
+def test_a_file_outside_the_records_folder_is_refused_not_passed(tree, tmp_path):
+    """A record kept outside records/ is checked by nothing: it must not "pass" with exit 0."""
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("id: li-na\nbio: 手机 13812345678\n", encoding="utf-8")
+    for cwd, args in ((tree, [str(mine)]), (tree, ["records/experts", str(mine)]), (tmp_path, ["--records", str(tree / "records"), str(mine)])):
+        run = run_kexie("validate", *args, cwd=cwd)
+        assert run.exit_code == 2, run.stdout
+        assert run.stdout == ""
+        assert f"{mine} 不在记录目录" in run.stderr and "kexie validate 不会检查它" in run.stderr
+
+
 # ---------------------------------------------------------------- usage errors: exit 2
 
 

@@ -50,12 +50,27 @@ def validate(paths, records, fmt):
     root = _records_root(paths, records)
     if not root.is_dir():
         raise click.UsageError(f"找不到记录目录 {root}：请在仓库根目录运行，或用 --records 指定")
+    _refuse_outside(paths, root)
     checked = check_records(root)
     selection = [p.resolve() for p in paths]
     report = Report([p for p in checked.report.problems if _selected(p.path, selection)])
     count = sum(1 for r in checked.records.all() if _selected(r.path, selection))
     click.echo(REPORTERS[fmt](report, count), nl=False)
     sys.exit(EXIT_OK if report.ok else EXIT_INVALID)
+
+
+def _refuse_outside(paths, root: Path) -> None:
+    """A file given outside the records folder would be checked by nothing and "pass": refuse it."""
+    from generator.common.quoting import escape
+
+    top = root.resolve()
+    for path in paths:
+        resolved = path.resolve()
+        if resolved != top and top not in resolved.parents:
+            raise click.UsageError(
+                f"{escape(path, 200)} 不在记录目录 {escape(root, 200)} 中，kexie validate 不会检查它："
+                "请把记录放到 records/<类型>/ 中再校验，或用 --records 指定它所在的记录目录"
+            )
 
 
 def _types_help() -> str:
