@@ -112,3 +112,32 @@ def test_the_header_search_box_works_on_every_record_page(browser, server, folde
     page.evaluate("window.kexieDirectory.ready")
     context.close()
     assert errors == []
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_without_javascript_a_record_page_is_styled(browser, server, folder):  # noqa: F811
+    """The stylesheets stay in each record page's <head>: a reader without JavaScript gets the theme's
+    typography and the site's styles (the frame's header and footer need the script)."""
+    context = browser.new_context(java_script_enabled=False, **DESKTOP)
+    page = context.new_page()
+    page.goto(server + _record_url(folder))
+    page.wait_for_load_state("load")
+    styled = page.evaluate("""() => {
+        const h1 = getComputedStyle(document.querySelector('.md-typeset h1'));
+        const crumbs = getComputedStyle(document.querySelector('.kx-crumbs ol'));
+        return [document.styleSheets.length, h1.fontWeight, crumbs.listStyleType, getComputedStyle(document.body).margin];
+    }""")
+    context.close()
+    # four stylesheets (theme, palette, kexie.css, directory.css); the theme's h1 weight (300), the
+    # site's crumbs without bullets, and no browser default 8px body margin
+    assert styled == [4, "300", "none", "0px"], styled
+
+
+def test_the_demo_note_is_on_every_record_page(browser, server):  # noqa: F811
+    """The 演示数据 note is in the shared footer (mkdocs.yml's copyright), not in every page."""
+    for folder in FOLDERS:
+        context, page, errors = _open(browser, DESKTOP, server + _record_url(folder))
+        note = page.locator(".md-footer-meta .md-copyright", has_text="演示数据")
+        assert note.is_visible(), folder
+        context.close()
+        assert errors == []

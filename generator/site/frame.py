@@ -1,7 +1,7 @@
 """The record pages' shared frame: the theme's heavy, identical markup loaded once, not per page.
 
 Every record page sits two folders deep (`experts/<id>/`), so the parts of the theme's frame that do
-not depend on the page — the stylesheet links, the drawer and search toggles, the skip link, the
+not depend on the page — the drawer and search toggles, the skip link, the
 header's icons, site name and search dialog, the navigation tabs, the navigation drawer, the
 back-to-top button, the footer, the theme's dialog and configuration, the closing scripts — are byte-for-byte
 the same on all of them: 10 kB of each 20 kB page, ~80 % of the site at scale. They are cut out of the
@@ -11,9 +11,10 @@ tabs and again at the end, so the parts are back, in order and as MkDocs wrote t
 painted or any script looks for them. The last call also writes the page's closing `<script src>` tags
 (the theme's bundle, then the site's scripts, in the theme's order) with document.write at that very
 place: parser-inserted as before, so they load, block and run exactly as they did. The page's own head (title,
-description, canonical and Open Graph tags), the header's title, breadcrumbs, content and JSON-LD stay
-in the page. Without JavaScript the page still has its content and breadcrumbs (the theme's search and
-drawer need JavaScript anyway).
+description, canonical and Open Graph tags, and the stylesheet links, parser-inserted as MkDocs writes
+them), the header's title, breadcrumbs, content and JSON-LD stay in the page. Without JavaScript the
+page is still styled and has its content and breadcrumbs (the theme's search and drawer need
+JavaScript anyway).
 """
 
 from __future__ import annotations
@@ -115,9 +116,8 @@ def split_frame(text: str) -> Frame:
     styles = _STYLES.search(text, 0, scope.start())
     if not styles or styles.end() != scope.start():
         raise FrameError("页面框架中找不到主题的样式表：主题模板可能被改动")
-    # the stylesheets right before the theme's first script: the frame script writes the same <link>
-    # tags in the same order, parser-inserted, so they block rendering as before
-    text = text[: styles.start()] + text[styles.end():]
+    # the stylesheets right before the theme's first script stay in the page's <head>, as MkDocs
+    # writes them: a reader without JavaScript still gets a styled page
     text = _SCOPE.sub(f'<script src="{root}{RECORD_FRAME}"></script>\n', text, count=1)
     text = _TABBED.sub("", text, count=1)
     parser = _Spans(text)
@@ -154,7 +154,6 @@ def split_frame(text: str) -> Frame:
         "/* The record pages' shared frame, written by `kexie build` (generator/site/frame.py) from the\n"
         "   MkDocs-rendered shell: do not edit. kxFrame() puts each part back into its <kx-f> in order. */\n"
         f"{scope.group(1)};\n"
-        "document.write(" + json.dumps(styles.group(0), ensure_ascii=False).replace("</", "<\\/") + ");\n"
         "(function(){var F=" + json.dumps(parts, ensure_ascii=False).replace("</", "<\\/") + ",i=0;\n"
         "var S=" + json.dumps(scripts.group(0), ensure_ascii=False).replace("</", "<\\/") + ";\n"
         "window.kxFrame=function(){var e=document.getElementsByTagName(\"kx-f\");"
