@@ -102,7 +102,12 @@ def test_record_page_history_json_and_contact(browser, server, width):
         assert data["@type"] == "Organization" and data["name"] == page.locator("h1").inner_text()
         contact = page.locator("p.kx-contact")
         assert contact.is_visible() and "请求更正" in contact.inner_text()
-        assert contact.locator("a[href^='mailto:']").count() == 1 and contact.locator("a[href^='tel:']").count() == 1
+        contact.get_by_role("link").click()  # to the about page's contact section: e-mail and phone
+        page.wait_for_url("**/about/#contact")
+        assert page.locator("h2#contact").is_visible()
+        for link in ("a[href^='mailto:']", "a[href^='tel:']"):
+            assert page.locator(f"article {link}").first.is_visible(), link
+        page.go_back()
         with page.expect_response("**/hz-cailiao-xuehui.json") as answer:
             page.get_by_role("link", name="本记录的开放数据（JSON）").click()
         assert answer.value.json()["id"] == "hz-cailiao-xuehui"

@@ -80,7 +80,9 @@ def test_every_page_has_its_own_description_and_open_graph_title(site):
         page = path.read_text(encoding="utf-8")
         description = _meta(page, "name", "description")
         assert description and description != site_description, path
-        assert _meta(page, "property", "og:description") == description, path
+        # link previews fall back to the meta description; <html lang> gives the language (#14)
+        assert 'property="og:description"' not in page and 'property="og:locale"' not in page, path
+        assert 'og:type' in page and 'og:site_name' in page and 'rel="alternate" type="application/atom+xml"' in page, path
         title = re.search(r"<title>(.*?)</title>", page).group(1)
         og_title = _meta(page, "property", "og:title")
         assert og_title and html.unescape(title).startswith(og_title if path != site / "index.html" else ""), path
@@ -120,15 +122,32 @@ def test_about_page_shows_the_association_contact_from_the_records(site):
 
 
 def test_every_correction_and_need_link_offers_the_contact(site):
+    """Record pages link once to the about page's contact section (学会部's e-mail and phone are
+    there); the needs list, one page, keeps the whole sentence."""
     contact = _contact()
+    about = (site / "about" / "index.html").read_text(encoding="utf-8")
+    section = about.split('<h2 id="contact">')[1].split("<h2")[0]
+    assert contact["email"] in section and contact["phone"] in section
     pages = [p for p in site.rglob("*.html") if "请求更正</a>" in p.read_text(encoding="utf-8")]
     assert len(pages) > 100
-    for path in pages + [site / "needs" / "index.html"]:
+    for path in pages:
         page = path.read_text(encoding="utf-8")
-        for link in ("请求更正", "提交新需求"):
-            if f"{link}</a>" in page:
-                assert f"没有 GitHub 账号也可以{link}：发邮件至" in page, (path, link)
-                assert contact["email"] in page and contact["phone"] in page, path
+        assert '<p class="kx-contact">没有 GitHub 账号也可以<a href="../../about/#contact">通过学会部请求更正</a></p>' in page, path
+        assert contact["email"] not in page.split("</article>")[0].split('<div class="kx-record-footer">')[1], path
+    needs = (site / "needs" / "index.html").read_text(encoding="utf-8")
+    assert "没有 GitHub 账号也可以提交新需求：发邮件至" in needs
+    assert contact["email"] in needs and contact["phone"] in needs
+
+
+def test_record_footer_keeps_correction_edit_and_open_data_links(site):
+    """请求更正, 编辑此记录 and 本记录的开放数据（JSON）; 查看源文件 and 最近更新 are one click away
+    (the edit page shows the source; the tabs and home page lead to 最近更新)."""
+    for folder in TYPES:
+        for path in sorted((site / folder).glob("*/index.html")):
+            footer = path.read_text(encoding="utf-8").split('<div class="kx-record-footer">')[1].split("</div>")[0]
+            links = re.findall(r">([^<>]+)</a>", footer)
+            assert links == ["请求更正", "编辑此记录", "本记录的开放数据（JSON）", "通过学会部请求更正"], (path, links)
+            assert "演示数据" not in footer
 
 
 def test_correction_form_uses_the_links_wording():

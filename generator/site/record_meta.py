@@ -16,7 +16,7 @@ import json
 from generator.site.opendata import DATASETS, compact_json
 
 # search engines show about 80 Chinese characters of a description; what was cut there still weighed
-# up to 0.5 kB a page, written twice (meta description and og:description)
+# up to 0.5 kB a page (it used to be written twice: meta description and og:description)
 DESCRIPTION_MAX = 90
 ASSOCIATION = {"@type": "Organization", "name": "杭州市科学技术协会"}
 _ROW = {attribute: build for _name, (_title, _schema, attribute, build) in DATASETS.items()}
