@@ -90,7 +90,7 @@ def test_expert_pages_show_similar_experts():
     site = demo_site()
     experts = _records("experts")
     unpublished = {k for k, v in experts.items() if v["consent"]["publish"] is not True}
-    counted = 0
+    counted = two_reasons = 0
     for expert_id, expert in experts.items():
         page = site / "experts" / expert_id / "index.html"
         if expert_id in unpublished:
@@ -98,9 +98,17 @@ def test_expert_pages_show_similar_experts():
             continue
         html = page.read_text(encoding="utf-8")
         similar = re.findall(r'href="\.\./\.\./experts/([a-z0-9-]+)/"', _section(html, "similar"))
-        assert len(similar) >= 3 and expert_id not in similar and not set(similar) & unpublished, expert_id
+        assert 3 <= len(similar) <= 5 and expert_id not in similar and not set(similar) & unpublished, expert_id
+        # compact (#14 item 1): each with its title and affiliation and at most its first two reasons
+        items = re.findall(r"<li>(.*?)</li>", _section(html, "similar"), re.S)
+        assert len(items) == len(similar)
+        for item, other in zip(items, similar):
+            assert f"（{experts[other]['title']}，" in item, (expert_id, item)
+            reasons = re.search(r'<span class="kx-why">([^<]*)</span>', item).group(1).split("；")
+            assert 1 <= len(reasons) <= 2 and all(reasons), (expert_id, item)
+            two_reasons += len(reasons) == 2
         counted += 1
-    assert counted > 100
+    assert counted > 100 and two_reasons > counted  # most have two
 
 
 def test_docking_list_page_and_downloads():
