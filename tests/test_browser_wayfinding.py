@@ -172,3 +172,36 @@ def test_a_target_figure_opens_the_records_it_counts(page, server):  # noqa: F81
     links.first.click()
     page.wait_for_url("**/" + href.replace("../", ""))
     assert page.inner_text("h1") == title
+
+
+HOSTILE_VALUES = ["拱墅区", "a b", 'x"y', "<i>", "#top", "100%", "R&D", "C++", "a=b", "it's", "back\\slash",
+                  "tab\there", "line\nbreak", "\x7f\x85", "é ü", "？＆＝", "`", "a/b?c"]
+
+
+def test_raw_utf8_query_values_read_back_in_the_directory(page, server):  # noqa: F811
+    """Record pages write directory links with raw UTF-8 (generator.common.render.query_value); the
+    browser's URLSearchParams, which directory.js reads them with, gives back every value exactly,
+    after the HTML attribute and the URL parser have been through them."""
+    from generator.common.render import make_env
+    from tests.sitebuild import REPO
+
+    env = make_env(REPO / "generator" / "site" / "templates")  # autoescaping, as the record pages are written
+    template = env.from_string('<a id="l{{ i }}" href="{{ base }}experts/?district={{ v | query }}">x</a>')
+    links = "".join(template.render(i=i, v=v, base=server) for i, v in enumerate(HOSTILE_VALUES))
+    page.goto(server + "experts/")
+    page.evaluate("html => { const d = document.createElement('div'); d.innerHTML = html; document.body.append(d); }", links)
+    got = page.evaluate("n => [...Array(n).keys()].map(i => new URLSearchParams(new URL(document.getElementById('l' + i).href).search).get('district'))", len(HOSTILE_VALUES))
+    assert got == HOSTILE_VALUES
+
+
+def test_a_raw_utf8_filter_link_filters_the_directory(page, server):  # noqa: F811
+    """A record page's link is written with raw UTF-8 (no %E6…) and still filters the directory."""
+    eid, expert = _expert_with("district")
+    page.goto(server + f"experts/{eid}/")
+    link = page.locator("article .kx-record a[href*='experts/?district=']").first
+    assert link.get_attribute("href") == f"../../experts/?district={expert['district']}"
+    assert link.get_attribute("title") is None
+    link.click()
+    page.wait_for_url("**/experts/?*")
+    page.evaluate("window.kexieDirectory.ready")
+    assert page.locator(f"input[data-kx-facet=district][value='{expert['district']}']").is_checked()

@@ -162,3 +162,23 @@ def test_page_bytes_benchmark_counts_every_file_once(tmp_path, capsys):
     # projected to the same records, a record kind's projection is its measured total
     assert abs(figures["projection"]["expert"] - figures["kinds"]["expert"]["total"]) < 1
     assert "PROJECTION (not measured)" in capsys.readouterr().out
+
+
+def test_query_values_keep_utf8_and_encode_only_what_must_be():
+    from generator.common.render import query_value
+
+    assert query_value("江干区") == "江干区"
+    assert query_value("信息软件") == "信息软件"
+    assert query_value('a b"<>#%&+=') == "a%20b%22%3C%3E%23%25%26%2B%3D"
+    assert query_value("\x00\t\n\x7f\x85") == "%00%09%0A%7F%C2%85"
+    assert query_value(520) == "520"
+
+
+def test_directory_links_on_record_pages_are_raw_utf8_without_tooltips():
+    for folder in ("experts", "workstations", "needs", "societies"):
+        for path in _record_pages(folder):
+            page = path.read_text(encoding="utf-8")
+            links = re.findall(r'<a class="kx-(?:find|badge)[^"]*" href="([^"]*)"([^>]*)>', page)
+            assert links or folder != "experts", path
+            for href, rest in links:
+                assert href.startswith("../../experts/?") and "%" not in href and rest == "", (path, href, rest)

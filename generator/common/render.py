@@ -6,6 +6,7 @@ live in `common/templates/`; each view adds its own template folder in front of 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
@@ -13,6 +14,18 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from generator.common.money import shares, wan
 
 SHARED_TEMPLATES = Path(__file__).parent / "templates"
+# what a query value must not carry raw: what ends or splits it in URLSearchParams (& = + #), what
+# the URL parser or the HTML attribute would change (space, ", <, >, %, ' and \\ under some
+# parsers' rules) and control characters (C0, DEL, C1). Everything else stays as UTF-8 text.
+_QUERY_UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\"<>#%&+='\\`]")
+
+
+def query_value(value) -> str:
+    """`value` as one query-string value with raw UTF-8: `拱墅区` stays `拱墅区`, while space,
+    `"`, `<`, `>`, `#`, `%`, `&`, `+`, `=`, `'`, backslash, backtick and control characters are
+    percent-encoded (their UTF-8 bytes). `new URLSearchParams("k=" + query_value(v)).get("k") == v`
+    for every string v (tested in Chromium). A plain str: autoescaping still applies."""
+    return _QUERY_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), str(value))
 
 
 def make_env(templates: Path) -> Environment:
@@ -27,4 +40,5 @@ def make_env(templates: Path) -> Environment:
     )
     env.filters["wan"] = wan
     env.filters["shares"] = shares
+    env.filters["query"] = query_value
     return env
