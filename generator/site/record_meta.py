@@ -76,7 +76,8 @@ def json_ld(attribute: str, r: dict, m, site_url: str) -> dict:
     folder = {"experts": "experts", "societies": "societies", "workstations": "workstations",
               "projects": "projects", "needs": "needs", "proposals": "proposals"}[attribute]
     own = absolute(f"{folder}/{r['id']}/")
-    data: dict = {"@context": "https://schema.org", "@id": own, "url": own, "identifier": r["id"]}
+    # the url identifies the record (no "@id" repeating it, no "identifier": the id is in the url)
+    data: dict = {"@context": "https://schema.org", "url": own}
     if attribute == "experts":
         data.update({
             "@type": "Person", "name": r["name"], "alternateName": r["pinyin"], "jobTitle": r["title"],
