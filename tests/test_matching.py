@@ -104,7 +104,7 @@ def test_expert_pages_show_similar_experts():
         assert len(items) == len(similar)
         for item, other in zip(items, similar):
             assert f"（{experts[other]['title']}，" in item, (expert_id, item)
-            reasons = re.search(r'<span class="kx-why">([^<]*)</span>', item).group(1).split("；")
+            reasons = item.split("<br>")[1].split("；")
             assert 1 <= len(reasons) <= 2 and all(reasons), (expert_id, item)
             two_reasons += len(reasons) == 2
         counted += 1

@@ -178,7 +178,35 @@ def test_directory_links_on_record_pages_are_raw_utf8_without_tooltips():
     for folder in ("experts", "workstations", "needs", "societies"):
         for path in _record_pages(folder):
             page = path.read_text(encoding="utf-8")
-            links = re.findall(r'<a class="kx-(?:find|badge)[^"]*" href="([^"]*)"([^>]*)>', page)
+            links = re.findall(r'<a (?:class="kx-badge" )?href="(\.\./\.\./experts/\?[^"]*)"([^>]*)>', page)
             assert links or folder != "experts", path
             for href, rest in links:
                 assert href.startswith("../../experts/?") and "%" not in href and rest == "", (path, href, rest)
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_record_markup_has_no_line_breaks_or_indentation(folder):
+    """The record templates are written one element a line but output on one line (JoinLines in
+    generator/common/render.py): inside <div class="kx-record"> only record text (bios, summaries
+    rendered from Markdown) may hold a line break."""
+    for path in _record_pages(folder):
+        page = path.read_text(encoding="utf-8")
+        record = page[page.index('<div class="kx-record">'):page.index("</article>")]
+        for text in re.findall(r'<div class="kx-bio">.*?</div>', record, re.S):
+            record = record.replace(text, "")
+        assert "\n" not in record.rstrip("\n").replace("</script>\n", "</script>"), (path, record[:300])
+        assert ' scope="row"' not in record and "<tbody>" not in record, path
+
+
+def test_join_lines_keeps_tokens_apart_and_leaves_other_templates_alone():
+    from jinja2 import DictLoader
+
+    from generator.common.render import JOIN_LINES, make_env
+
+    env = make_env(Path("."))
+    env.loader = DictLoader({
+        "joined.html": JOIN_LINES + " -#}\n<p>\n  {{ a\n     and b }}\n</p>\n<p>{{ c }}</p>\n",
+        "plain.html": "<p>\n{{ c }}\n</p>\n",
+    })
+    assert env.get_template("joined.html").render(a=True, b="x", c="y<") == "<p>x</p><p>y&lt;</p>"
+    assert env.get_template("plain.html").render(c="y") == "<p>\ny\n</p>"

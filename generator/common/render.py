@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2.ext import Extension
 
 from generator.common.money import shares, wan
 
@@ -28,6 +29,31 @@ def query_value(value) -> str:
     return _QUERY_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), str(value))
 
 
+JOIN_LINES = "{#- kexie: join lines"  # a template that starts with this is written without line breaks
+_OPEN = ("{{", "{%", "{#")
+_CLOSE = ("}}", "%}", "#}")
+
+
+class JoinLines(Extension):
+    """Record page templates stay readable, one element a line, yet write no line breaks or
+    indentation (10,000s of pages: #14). A template whose source starts with JOIN_LINES has each
+    line stripped and the lines joined; a line that ends inside a Jinja tag (a tag written over
+    several lines) is joined with a space, so tokens never run together. Only markup written in the
+    template loses its line breaks: record text (bios, summaries) is output as it is."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        if not source.startswith(JOIN_LINES):
+            return source
+        out: list[str] = []
+        depth = 0  # open Jinja tags at the end of the text so far
+        for line in source.splitlines():
+            if out and depth:
+                out.append(" ")
+            out.append(line.strip())
+            depth += sum(line.count(o) for o in _OPEN) - sum(line.count(c) for c in _CLOSE)
+        return "".join(out) + "\n"
+
+
 def make_env(templates: Path) -> Environment:
     """An autoescaping environment reading `templates` first, then the shared macros."""
     env = Environment(
@@ -37,6 +63,7 @@ def make_env(templates: Path) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        extensions=[JoinLines],
     )
     env.filters["wan"] = wan
     env.filters["shares"] = shares
