@@ -216,3 +216,23 @@ def test_join_lines_keeps_tokens_apart_and_leaves_other_templates_alone():
     })
     assert env.get_template("joined.html").render(a=True, b="x", c="y<") == "<p>x</p><p>y&lt;</p>"
     assert env.get_template("plain.html").render(c="y") == "<p>\ny\n</p>"
+
+
+def test_a_demo_site_says_so_in_the_shared_footer_even_without_a_copyright_line():
+    """The 演示数据 note is not repeated in every record page: a demo site (kexie plugin `demo: true`)
+    has it in the theme's footer, which every page shows (record pages through RECORD_FRAME)."""
+    from tests.sitebuild import make_project, run_kexie
+    from tests.test_site_build import BASE
+
+    project = make_project(BASE, "demo-note")
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\ncopyright: 演示数据" in text
+    config.write_text("\n".join(line for line in text.splitlines() if not line.startswith("copyright:")) + "\n", encoding="utf-8")
+    out = project / "site"
+    result = run_kexie("build", "--out", str(out), cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    footer = next(part for part in _parts((out / RECORD_FRAME).read_text(encoding="utf-8")) if 'class="md-footer"' in part)
+    assert "演示数据：本站人物、单位、项目与金额均为虚构。" in footer
+    page = (out / "experts" / "zhang-wei" / "index.html").read_text(encoding="utf-8")
+    assert "演示数据" not in page and "kx-demo-note" not in page

@@ -67,6 +67,9 @@ class KexieConfig(Config):
     licence = c.Type(str, default="CC BY 4.0")
 
 
+DEMO_NOTE = "演示数据：本站人物、单位、项目与金额均为虚构。"
+
+
 class Links:
     """Where a record's "edit" and "request a correction" links point (GitHub's editor and forms)."""
 
@@ -106,6 +109,10 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         self.env = make_env(TEMPLATES)
         self.links = Links(self.config.repository, self.config.branch, self.model.contact)
         config.theme.dirs.insert(0, str(THEME))
+        if self.config.demo and DEMO_NOTE not in (config.copyright or ""):
+            # a demo site says so on every page, once, in the theme's shared footer (record pages
+            # do not repeat it: #14 item 1)
+            config.copyright = " ".join(filter(None, [config.copyright, DEMO_NOTE]))
         return config
 
     def on_serve(self, server, config, builder):
