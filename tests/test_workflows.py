@@ -235,7 +235,8 @@ def test_pr_check_computes_with_base_code_and_previews_with_pr_code():
     assert pr["with"]["fetch-depth"] == 0 and "ref" not in pr["with"]  # the merge commit
     _assert_runs_only_base_code(WORKFLOWS / "pr.yml", checks)
     scripts = "\n".join(s.get("run", "") for s in checks["steps"])
-    assert '"$KEXIE" validate --format github' in scripts
+    # annotations for what the PR changed and what that affects (#14 item 2), against the base commit
+    assert '"$KEXIE" validate --changed-since "$BASE_SHA" --format github' in scripts
     assert '"$KEXIE" check-ownership --repo pr --base "$BASE_SHA" --author "$AUTHOR"' in scripts
     assert checks["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
     assert checks["env"]["AUTHOR"] == "${{ github.event.pull_request.user.login }}"
@@ -243,6 +244,14 @@ def test_pr_check_computes_with_base_code_and_previews_with_pr_code():
     # the PR's own code only builds the preview, and uploads nothing but the site
     preview_scripts = "\n".join(s.get("run", "") for s in preview["steps"])
     assert "kexie build --out site" in preview_scripts
+    # the previous site comes from the Actions cache (incremental build); a PR's run can write only
+    # its own PR's key, and reads its own or main's (written by deploy.yml), never another PR's
+    cached = [s for s in preview["steps"] if s.get("uses", "").startswith("actions/cache@")]
+    assert len(cached) == 1 and cached[0]["with"]["path"] == "site"
+    assert cached[0]["with"]["key"].startswith("site-pr-${{ github.event.pull_request.number }}-")
+    assert cached[0]["with"]["restore-keys"].splitlines() == ["site-pr-${{ github.event.pull_request.number }}-", "site-main-"]
+    deploy = load(WORKFLOWS / "deploy.yml")["jobs"]["build"]["steps"]
+    assert [s["with"]["key"] for s in deploy if s.get("uses", "").startswith("actions/cache@")] == ["site-main-${{ github.sha }}"]
     uploads = {job: [s["with"]["name"] for s in workflow["jobs"][job]["steps"] if "upload-artifact" in s.get("uses", "")]
                for job in workflow["jobs"]}
     assert uploads == {"checks": ["pr-report"], "preview": ["site-preview"]}

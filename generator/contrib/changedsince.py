@@ -29,8 +29,8 @@ from generator.checks.pipeline import Checked, check_loaded
 from generator.contrib.gitread import Git, GitError
 from generator.records.problems import Problem, Report
 from generator.records.recordset import (
-    FOLDERS, NOT_UTF8_NAME, RECORD_TYPES, Record, RecordSet, _NOT_UTF8, _parse_all, _read_and_parse,
-    display_path, iter_files, skipped_problem,
+    FOLDERS, NOT_UTF8_NAME, QUIET_HIDDEN, RECORD_TYPES, Record, RecordSet, _NOT_UTF8, _parse_all,
+    _read_and_parse, display_path, load_records, skipped_problem,
 )
 from generator.records.schemas import SchemaSet, find_schemas_dir
 from generator.records.strict_yaml import ParseError, parse
@@ -74,9 +74,9 @@ def _changes(git: Git, ref: str, specs: list[str]) -> list[tuple[str, str, str]]
 
 
 def _tree(git: Git, ref: str, folder: str) -> dict[str, str]:
-    """path → blob sha of every file under folder at REF."""
+    """path → (git mode, blob sha) of every file under folder at REF."""
     entries = (e.split("\t", 1) for e in _git_paths(git.run("ls-tree", "-r", "-z", ref, "--", folder)))
-    return {path: meta.split(" ")[2] for meta, path in entries}
+    return {path: tuple(meta.split(" ")[0::2]) for meta, path in entries}
 
 
 class FactCache:
@@ -112,10 +112,10 @@ def _facts(record_type: str, result) -> aff.Facts:
     return () if isinstance(result, ParseError) else aff.facts_of(record_type, result.data)
 
 
-def _key(rel: Path) -> aff.Key | None:
+def _key(relative: str) -> aff.Key | None:
     """(type, id) of a records-relative path that is a record's place, else None."""
-    parts = rel.parts
-    if len(parts) == 2 and parts[0] in RECORD_TYPES and parts[1].endswith(".yaml"):
+    parts = relative.split("/")
+    if len(parts) == 2 and parts[0] in RECORD_TYPES and parts[1].endswith(".yaml") and not parts[1].startswith("."):
         return RECORD_TYPES[parts[0]], parts[1][: -len(".yaml")]
     return None
 
@@ -147,113 +147,143 @@ def check_changed(root: Path, ref: str) -> ChangedResult:
     return _check(root, git, commit, prefix, changes, SchemaSet(schemas_dir), full)
 
 
+def _file_problems(root: Path, relative: str, show) -> tuple[list[Problem], str | None]:
+    """What a full run's walk (recordset.iter_files + load) says of one path under root, and
+    "record" or "symlink" when the path is a record's place: the same order of tests, for one path."""
+    parts = relative.split("/")
+    folder = root
+    for part in parts[:-1]:
+        folder = folder / part
+        if folder.is_symlink():
+            return [skipped_problem(root, folder, True, "symlink", show(folder))], None
+        if part.startswith("."):
+            return [skipped_problem(root, folder, True, "hidden", show(folder))], None
+    path = root / relative
+    if not os.path.lexists(path) or (path.is_dir() and not path.is_symlink()):
+        return [], None
+    name = parts[-1]
+    if path.is_symlink():
+        return [skipped_problem(root, path, False, "symlink", show(path))], "symlink"
+    if name.startswith("."):
+        return ([] if name in QUIET_HIDDEN else [skipped_problem(root, path, False, "hidden", show(path))]), None
+    if not name.isprintable() and _NOT_UTF8.search(name):
+        return [Problem(show(path), 0, 0, "file-name", NOT_UTF8_NAME)], None
+    if _key(relative) is None:
+        folders = "、".join(f"records/{f}/" for f in RECORD_TYPES)
+        return [Problem(show(path), 0, 0, "file-location",
+                        f"这里不应有这个文件：记录必须是 {folders} 之一中的 `<编号>.yaml` 文件（扩展名用 .yaml，不用 .yml）")], None
+    return [], "record"
+
+
 def _check(root, git, commit, prefix, changes, schemas, full) -> ChangedResult:
     shown_root = display_path(root)
 
-    def show(path: Path) -> str:
-        if path == root:
-            return shown_root
-        relative = path.relative_to(root).as_posix()
+    def show(path) -> str:
+        relative = Path(path).relative_to(root).as_posix() if isinstance(path, Path) else path
         return relative if shown_root == "." else f"{shown_root}/{relative}"
 
-    problems: list[Problem] = []
-    skipped: list = []
-    files: dict[aff.Key, Path] = {}
-    unparsed: set[aff.Key] = set()
-    for path, record_type in iter_files(root, skipped):
-        if not path.name.isprintable() and _NOT_UTF8.search(path.name):
-            problems.append(Problem(show(path), 0, 0, "file-name", NOT_UTF8_NAME))
-        elif record_type is None or path.suffix != ".yaml":
-            folders = "、".join(f"records/{f}/" for f in RECORD_TYPES)
-            problems.append(Problem(show(path), 0, 0, "file-location",
-                                    f"这里不应有这个文件：记录必须是 {folders} 之一中的 `<编号>.yaml` 文件（扩展名用 .yaml，不用 .yml）"))
-        else:
-            files[(record_type, path.stem)] = path
-    for path, is_dir, why in skipped:
-        problems.append(skipped_problem(root, path, is_dir, why, show(path)))
-        key = _key(path.relative_to(root))
-        if why == "symlink" and not is_dir and key:
-            unparsed.add(key)
-
-    changed_paths = {p[len(prefix):] for p, _, _ in changes if p.startswith(prefix)}
-    changed = {k for k in map(lambda p: _key(Path(p)), changed_paths) if k}
-    parsed: dict[aff.Key, object] = {}
-    for key in changed:
-        if key in files:
-            parsed[key] = _read_and_parse(files[key])
     if full:
-        affected_keys = set(files) | unparsed
-        load = set(files)
-    else:
-        affected_keys, load = _plan(root, git, commit, prefix, changes, files, changed, parsed)
-    for key in sorted(load - parsed.keys()):
-        if key in files:
-            parsed[key] = None
-    todo = [k for k, v in parsed.items() if v is None]
-    for key, result in zip(todo, _parse_all([files[k] for k in todo])):
-        parsed[key] = result
-    for key, path in files.items():  # every policy: each project's period comes from them
-        if key[0] == aff.POLICY and key not in parsed:
-            parsed[key] = _read_and_parse(path)
+        result = _check_all(root, schemas)
+        result.affected |= {show(p[len(prefix):]) for p, _, _ in changes if p.startswith(prefix)}
+        return result
 
+    tree = _tree(git, commit, prefix or ".")  # path → (mode, blob)
+    changed_paths = sorted({p[len(prefix):] for p, _, _ in changes})
+    problems: list[Problem] = []
+    files: dict[aff.Key, str] = {}  # record key → records-relative path
+    unparsed: set[aff.Key] = set()
+    changed_set = set(changed_paths)
+    for path, (mode, _) in tree.items():
+        relative = path[len(prefix):]
+        key = _key(relative)
+        if key is None or relative in changed_set or _NOT_UTF8.search(relative):
+            continue
+        if mode == "120000":
+            unparsed.add(key)
+        elif mode in ("100644", "100755"):
+            files[key] = relative
+    for relative in changed_paths:
+        found, what = _file_problems(root, relative, show)
+        problems.extend(found)
+        if what == "symlink":
+            unparsed.add(_key(relative))
+        elif what == "record":
+            files[_key(relative)] = relative
+    changed = {k for k in map(_key, changed_paths) if k}
+    parsed: dict[aff.Key, object] = {k: _read_and_parse(root / files[k]) for k in changed if k in files}
+    affected_keys, load = _plan(root, git, commit, prefix, changes, tree, files, changed, parsed)
+    todo = sorted(k for k in load if k in files and k not in parsed)
+    todo += sorted(k for k in files if k[0] == aff.POLICY and k not in parsed and k not in load)
+    for key, result in zip(todo, _parse_all([root / files[k] for k in todo])):
+        parsed[key] = result
+    records = _recordset(root, parsed, {k: show(v) for k, v in files.items()}, unparsed, problems)
+    checked = check_loaded(records, problems, schemas)
+    wanted = {show(files[k]) for k in affected_keys if k in files}
+    wanted |= {show(f"{FOLDERS[t]}/{i}.yaml") for t, i in affected_keys & unparsed}
+    for relative in changed_paths:
+        wanted.add(show(relative))
+        wanted |= {show(parent.as_posix()) for parent in Path(relative).parents if parent != Path(".")}
+    return _result(checked, records, wanted, False)
+
+
+def _recordset(root, parsed, shown, unparsed, problems) -> RecordSet:
     records = RecordSet(root=root)
     records.unparsed |= unparsed
     for (record_type, record_id), result in sorted(parsed.items()):
-        shown = show(files[(record_type, record_id)])
         if isinstance(result, ParseError):
-            problems.append(Problem(shown, result.line, result.column, result.rule, result.message))
+            problems.append(Problem(shown[(record_type, record_id)], result.line, result.column, result.rule, result.message))
             records.unparsed.add((record_type, record_id))
         else:
-            records.of(record_type)[record_id] = Record(record_type, record_id, shown, result)
-    checked = check_loaded(records, problems, schemas)
+            records.of(record_type)[record_id] = Record(record_type, record_id, shown[(record_type, record_id)], result)
+    return records
 
-    wanted = {show(files[k]) for k in affected_keys if k in files}
-    wanted |= {show(root / f"{FOLDERS[t]}/{i}.yaml") for t, i in affected_keys & unparsed}
-    for relative in changed_paths:
-        wanted.add(show(root / relative))
-        for parent in Path(relative).parents:
-            if parent != Path("."):
-                wanted.add(show(root / parent))
-    shown = {Problem(w, 0, 0, "", "").path: w for w in wanted}  # Problem escapes its path
-    report = Report([p for p in checked.report.problems if p.path in shown])
-    count = sum(1 for r in records.all() if r.path in wanted)
+
+def _result(checked, records, wanted, full) -> ChangedResult:
+    escaped = {Problem(w, 0, 0, "", "").path for w in wanted}  # Problem escapes its path
+    report = Report(sorted({p for p in checked.report.problems if full or p.path in escaped}, key=Problem.sort_key))
+    count = sum(1 for r in records.all() if full or r.path in wanted)
+    if full:
+        wanted = {r.path for r in records.all()} | {p.path for p in report.problems}
     return ChangedResult(checked, report, count, wanted, full)
 
 
-def _plan(root, git, commit, prefix, changes, files, changed, parsed):
+def _check_all(root, schemas) -> ChangedResult:
+    """A policy or schema changed: every record is affected, the full run is the answer."""
+    records, problems = load_records(root)
+    checked = check_loaded(records, problems, schemas)
+    return _result(checked, records, set(), True)
+
+
+def _plan(root, git, commit, prefix, changes, tree, files, changed, parsed):
     """(affected keys, keys to load): facts of every record (cache or parse), then affected.plan."""
     cache = FactCache(git)
-    tree = _tree(git, commit, prefix or ".")
+    known = cache.known
     versions: dict[aff.Key, list[aff.Facts]] = {}
-    changed_full = {p for p, _, _ in changes}
-    missing: list[tuple[aff.Key, str, Path]] = []
-    for key, path in files.items():
+    missing: list[tuple[aff.Key, str]] = []
+    for key, relative in files.items():
         if key in parsed:
-            result = parsed[key]
-            versions[key] = [_facts(key[0], result)]
+            versions[key] = [_facts(key[0], parsed[key])]
             continue
-        full_path = prefix + path.relative_to(root).as_posix()
-        sha = tree.get(full_path) if full_path not in changed_full else None
-        if sha is not None and sha in cache.known:
-            versions[key] = [cache.known[sha]]
+        sha = tree[prefix + relative][1]
+        facts = known.get(sha)
+        if facts is None:
+            missing.append((key, sha))
         else:
-            missing.append((key, sha, path))
-    for (key, sha, _), result in zip(missing, _parse_all([p for _, _, p in missing])):
+            versions[key] = [facts]
+    # unchanged since REF: the file on disk is the blob, so read it there, in two processes when many
+    for (key, sha), result in zip(missing, _parse_all([root / files[k] for k, _ in missing])):
         versions[key] = [_facts(key[0], result)]
-        if sha:
-            cache.put(sha, versions[key][0])
-    old = [(p, sha) for p, sha, _ in changes if sha != ZERO and p.startswith(prefix)]
-    need = [(p, sha) for p, sha in old if sha not in cache.known]
-    blobs = git.read(commit, [p for p, _ in need]) if need else {}
+        cache.put(sha, versions[key][0])
+    old = [(p[len(prefix):], sha) for p, sha, _ in changes if sha != ZERO]
+    need = [(p, sha) for p, sha in old if sha not in known and _key(p)]
+    blobs = git.read(commit, [prefix + p for p, _ in need]) if need else {}
     for path, sha in need:
-        key = _key(Path(path[len(prefix):]))
-        raw = blobs.get(path)
-        if key and raw is not None:
-            cache.put(sha, _facts(key[0], parse(raw, keep_tree=False)))
+        raw = blobs.get(prefix + path)
+        if raw is not None:
+            cache.put(sha, _facts(_key(path)[0], parse(raw, keep_tree=False)))
     for path, sha in old:
-        key = _key(Path(path[len(prefix):]))
-        if key and sha in cache.known:
-            versions.setdefault(key, []).append(cache.known[sha])
+        key = _key(path)
+        if key and sha in known:
+            versions.setdefault(key, []).append(known[sha])
     cache.save()
-    graph = aff.Graph(versions)
-    return aff.plan(graph, changed)
+    return aff.plan(aff.Graph(versions), changed)
