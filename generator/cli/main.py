@@ -196,9 +196,11 @@ def report(year, records, out, config_file):
 
 from generator.cli.contrib import register  # noqa: E402 - codeowners, check-ownership, diff, need-from-issue
 from generator.cli.sheets import register as register_sheets  # noqa: E402 - template, import, export
+from generator.cli.deploy import register as register_deploy  # noqa: E402 - deploy-plan
 
 register(cli)
 register_sheets(cli)
+register_deploy(cli)
 zh.localize(cli)  # after every command is registered: their help and errors in Chinese
 
 
