@@ -2,15 +2,29 @@
 # Deploy a built site to an S3-compatible bucket (behind a CDN) with rclone, uploading only what
 # changed (issue #14, item 4):
 #   .github/deploy-s3.sh SITE_DIR
-# Environment:
-#   KEXIE_S3_TARGET   bucket, or bucket/prefix
-#   RCLONE_CONFIG_KEXIES3_TYPE=s3 and the other RCLONE_CONFIG_KEXIES3_* settings of rclone's
-#   remote "kexies3" (PROVIDER, ENDPOINT, REGION, ACCESS_KEY_ID, SECRET_ACCESS_KEY): no config file.
+# Settings: KEXIE_S3_TARGET (bucket, or bucket/prefix), KEXIE_S3_ENDPOINT, KEXIE_S3_REGION,
+# KEXIE_S3_PROVIDER from the environment, else from .github/deploy.env beside this script; the keys
+# only from the environment: RCLONE_CONFIG_KEXIES3_ACCESS_KEY_ID / _SECRET_ACCESS_KEY (rclone's remote
+# "kexies3", configured by environment variables, no config file). Any RCLONE_CONFIG_KEXIES3_*
+# already set wins.
 # Steps: read the deployed manifest kexie-deployed.json from the bucket (none on a first deploy) →
 # `kexie deploy-plan` writes the lists → upload each header group → delete removed files → upload
 # the new manifest last (a failed run leaves the old one, so the next run uploads again).
 set -euo pipefail
 site="${1:?usage: deploy-s3.sh SITE_DIR}"
+settings="$(dirname "$0")/deploy.env"
+setting() {  # NAME: the environment's value, else deploy.env's (plain NAME=value lines, never sourced)
+  local value="${!1:-}"
+  if [ -z "$value" ] && [ -f "$settings" ]; then
+    value="$(sed -n "s/^$1=//p" "$settings" | tail -n 1)"
+  fi
+  printf '%s' "$value"
+}
+KEXIE_S3_TARGET="$(setting KEXIE_S3_TARGET)"
+export RCLONE_CONFIG_KEXIES3_TYPE=s3
+export RCLONE_CONFIG_KEXIES3_PROVIDER="${RCLONE_CONFIG_KEXIES3_PROVIDER:-$(setting KEXIE_S3_PROVIDER)}"
+export RCLONE_CONFIG_KEXIES3_ENDPOINT="${RCLONE_CONFIG_KEXIES3_ENDPOINT:-$(setting KEXIE_S3_ENDPOINT)}"
+export RCLONE_CONFIG_KEXIES3_REGION="${RCLONE_CONFIG_KEXIES3_REGION:-$(setting KEXIE_S3_REGION)}"
 remote="kexies3:${KEXIE_S3_TARGET:?set KEXIE_S3_TARGET to bucket or bucket/prefix}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

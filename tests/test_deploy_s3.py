@@ -74,8 +74,8 @@ def _hashes(site: Path) -> dict[str, str]:
     }
 
 
-def _deploy(site: Path, env) -> str:
-    done = subprocess.run(["bash", str(SCRIPT), str(site)], env=env, capture_output=True, text=True)
+def _deploy(site: Path, env, script: Path = SCRIPT) -> str:
+    done = subprocess.run(["bash", str(script), str(site)], env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -121,8 +121,17 @@ def test_deploy_uploads_only_changed_files_and_deletes_removed(s3, tmp_path):
     deployed = json.loads(client.get_object(Bucket="kexie-site", Key="kexie-deployed.json")["Body"].read())
     assert deployed == {"version": 1, "files": dict(sorted(after.items()))}
 
+    # the settings from deploy.env beside the script (as deploy.yml has them), keys from the environment
+    copy = tmp_path / "github"
+    copy.mkdir()
+    shutil.copy(SCRIPT, copy / "deploy-s3.sh")
+    (copy / "deploy.env").write_text(
+        f"KEXIE_DEPLOY_TARGET=s3\nKEXIE_S3_TARGET=kexie-site\nKEXIE_S3_ENDPOINT={env['RCLONE_CONFIG_KEXIES3_ENDPOINT']}\n"
+        "KEXIE_S3_REGION=us-east-1\nKEXIE_S3_PROVIDER=Other\n", encoding="utf-8")
+    keys = {k: v for k, v in env.items() if k.endswith("_KEY_ID") or k.endswith("_SECRET_ACCESS_KEY") or not
+            (k.startswith("RCLONE_CONFIG_") or k.startswith("KEXIE_S3_"))}
     time.sleep(1.1)
-    assert "上传 0 个文件，删除 0 个文件" in _deploy(second, env)  # nothing changed: nothing sent
+    assert "上传 0 个文件，删除 0 个文件" in _deploy(second, keys, copy / "deploy-s3.sh")  # nothing sent
     assert {k for k, t in _objects(client).items() if now.get(k) != t} == {"kexie-deployed.json"}
 
 

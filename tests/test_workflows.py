@@ -407,3 +407,22 @@ def test_pre_commit_hook_definition():
     assert {k: local[k] for k in ("id", "entry", "files", "pass_filenames")} == {
         k: hook[k] for k in ("id", "entry", "files", "pass_filenames")
     }
+
+
+def test_deploy_target_pages_by_default_or_object_store():
+    """deploy.yml (#14 item 4): GitHub Pages unless the dispatch input or .github/deploy.env says s3;
+    the object-store job reads only main's code, holds the only secrets, and runs .github/deploy-s3.sh."""
+    workflow = load(WORKFLOWS / "deploy.yml")
+    jobs = workflow["jobs"]
+    assert workflow["on"]["workflow_dispatch"]["inputs"]["target"]["options"] == ["pages", "s3"]
+    assert jobs["deploy"]["if"] == "needs.build.outputs.target == 'pages'"
+    assert jobs["deploy-s3"]["if"] == "needs.build.outputs.target == 's3'"
+    assert jobs["deploy-s3"]["permissions"] == {"contents": "read"}
+    assert jobs["deploy-s3"]["environment"]["name"] == "object-store"
+    for name, job in jobs.items():
+        if name != "deploy-s3":
+            assert "secrets." not in str(job)
+    assert set(jobs["deploy-s3"]["env"]) == {"RCLONE_CONFIG_KEXIES3_ACCESS_KEY_ID", "RCLONE_CONFIG_KEXIES3_SECRET_ACCESS_KEY"}
+    assert "bash .github/deploy-s3.sh site" in "\n".join(s.get("run", "") for s in jobs["deploy-s3"]["steps"])
+    settings = (ROOT / ".github" / "deploy.env").read_text(encoding="utf-8")
+    assert "\nKEXIE_DEPLOY_TARGET=pages\n" in settings  # Pages stays the default
