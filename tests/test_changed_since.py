@@ -233,3 +233,47 @@ def test_bad_ref_and_no_repository(repo, tmp_path):
     done = run_kexie("validate", "--changed-since", "HEAD", "--records", str(tmp_path / "records"), cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "不在 git 仓库中" in done.stderr
+
+
+def test_changed_schema_or_policy_checks_everything(repo):
+    """A schema or policy edit changes what every record means: the answer is the full run's."""
+    cwd = os.getcwd()
+    try:
+        for path in ("schemas/common.schema.json", "records/policies/2015-2017.yaml"):
+            repo.git("reset", "-q", "--hard", repo.base)
+            repo.git("clean", "-q", "-fdx")
+            target = repo.root / path
+            target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+            _, result = _compare(repo)
+            assert result.full and result.count == len(_records(repo.root)) + 2  # + the policies
+    finally:
+        os.chdir(cwd)
+
+
+def test_paths_and_changed_since_together_are_refused(repo):
+    done = run_kexie("validate", "records/experts", "--changed-since", repo.base, cwd=repo.root)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--changed-since 不能与文件或目录参数同时使用" in done.stderr
+
+
+def test_a_society_read_through_a_workstation(tmp_path):
+    """Two hops: a project's eligibility message names its station's lead society, which the project
+    itself does not reference. Renaming that society changes the project's problem: it is reported."""
+    repo = Repo(tmp_path / "repo")
+    shutil.copytree(REPO / "records", repo.root / "records")
+    shutil.copytree(REPO / "schemas", repo.root / "schemas")
+    station = repo.root / "records/workstations/fwz-lihu-jiedaoshequfuwuzhongxin.yaml"
+    station.write_text(station.read_text(encoding="utf-8").replace(
+        "lead_society: hz-dianzishangwu-xiehui", "lead_society: hz-tongji-xuehui"), encoding="utf-8")
+    base = repo.commit("base")
+    society = repo.root / "records/societies/hz-tongji-xuehui.yaml"
+    society.write_text(re.sub(r"(?m)^name: .*$", "name: 改名的学会", society.read_text(encoding="utf-8"), count=1),
+                       encoding="utf-8")
+    cwd = os.getcwd()
+    try:
+        os.chdir(repo.root)
+        result = check_changed(Path("records"), base)
+    finally:
+        os.chdir(cwd)
+    project = [p for p in result.report.problems if p.path == "records/projects/hzkx-2015-012.yaml"]
+    assert [p.rule for p in project] == ["eligibility-agreement"] and "改名的学会" in project[0].message

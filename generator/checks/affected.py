@@ -28,8 +28,6 @@ zero-width characters cannot hide a reference), and callers cache them by conten
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from generator.checks.integrity import REFERENCES, resolve
 
 Key = tuple[str, str]  # (record type, id)
@@ -59,51 +57,93 @@ def facts_of(record_type: str, data) -> Facts:
     return tuple(sorted(set(found)))
 
 
-@dataclass
+def encode(facts: Facts) -> str:
+    """Facts as one string, "field\x1ftype\x1fid\x1e" per reference: cheap to store, load and search
+    (a reference to T is the substring "\x1f<type>\x1f<id>\x1e"; an id holding these separators can
+    only add false matches, which widen the affected set, never lose one)."""
+    return "".join(f"{name}\x1f{target_type}\x1f{target_id}\x1e" for name, target_type, target_id in facts)
+
+
+def decode(text: str) -> Facts:
+    return tuple(tuple(item.split("\x1f", 2)) for item in text.split("\x1e") if item.count("\x1f") >= 2)
+
+
 class Graph:
-    """References between records, built from facts (no record is parsed here). `facts` maps a
-    record key to its facts; several fact sets per key are allowed (old and new versions of a
-    changed record): edges are their union, which can only widen the affected set."""
+    """References between records, from encoded facts (no record is parsed here). `encoded` maps a
+    record key to its encoded facts; a changed record may carry its old and new versions joined:
+    edges are their union, which can only widen the affected set.
 
-    facts: dict[Key, list[Facts]]
-    forward: dict[Key, set[Key]] = field(default_factory=dict)
-    reverse: dict[Key, set[Key]] = field(default_factory=dict)
-    contains: dict[Key, set[Key]] = field(default_factory=dict)  # undirected `contains` edges
-    groups: dict[tuple[str, str], set[Key]] = field(default_factory=dict)
-    group_of: dict[Key, set[tuple[str, str]]] = field(default_factory=dict)
+    Who refers to a record is answered by scanning the encoded strings (a substring test per record,
+    in C) while few questions are asked, and by a full reverse index once many are (a change to a
+    large society), so a small change never pays for the index."""
 
-    def __post_init__(self):
-        for key, versions in self.facts.items():
-            out = self.forward.setdefault(key, set())
-            for facts in versions:
-                station = lead = None
-                for name, target_type, target_id in facts:
-                    target = (target_type, target_id)
-                    out.add(target)
-                    self.reverse.setdefault(target, set()).add(key)
-                    if name == "contains.*":
-                        self.contains.setdefault(key, set()).add(target)
-                        self.contains.setdefault(target, set()).add(key)
-                    elif key[0] == PROJECT and name == "workstation":
-                        station = target_id
-                    elif key[0] == PROJECT and name == "lead_society":
-                        lead = target_id
-                if station is not None and lead is not None:
-                    self.groups.setdefault((station, lead), set()).add(key)
-                    self.group_of.setdefault(key, set()).add((station, lead))
+    SCANS_BEFORE_INDEX = 24
+
+    def __init__(self, encoded: dict[Key, str]):
+        self.encoded = encoded
+        self._decoded: dict[Key, Facts] = {}
+        self._reverse: dict[Key, set[Key]] = {}
+        self._index: dict[Key, list[Key]] | None = None
+        self._scans = 0
+
+    def facts(self, key: Key) -> Facts:
+        found = self._decoded.get(key)
+        if found is None:
+            found = self._decoded[key] = decode(self.encoded.get(key, ""))
+        return found
+
+    def forward(self, key: Key) -> set[Key]:
+        return {(t, i) for _, t, i in self.facts(key)}
+
+    def reverse(self, target: Key) -> set[Key]:
+        """Records with a reference to target."""
+        found = self._reverse.get(target)
+        if found is not None:
+            return found
+        if self._index is None and self._scans >= self.SCANS_BEFORE_INDEX:
+            index: dict[Key, list[Key]] = {}
+            for key in self.encoded:
+                for _, t, i in self.facts(key):
+                    index.setdefault((t, i), []).append(key)
+            self._index = index
+        if self._index is not None:
+            found = set(self._index.get(target, ()))
+        else:
+            self._scans += 1
+            needle = f"\x1f{target[0]}\x1f{target[1]}\x1e"
+            found = {key for key, text in self.encoded.items() if needle in text}
+            found = {key for key in found if target in self.forward(key)}  # exact, after the cheap test
+        self._reverse[target] = found
+        return found
+
+    def _field(self, key: Key, name: str) -> set[str]:
+        return {i for n, _, i in self.facts(key) if n == name}
 
     def component(self, key: Key) -> set[Key]:
         """The project's weakly connected `contains` component, itself included."""
         seen, stack = {key}, [key]
         while stack:
-            for other in self.contains.get(stack.pop(), ()):
+            current = stack.pop()
+            out = {(PROJECT, i) for i in self._field(current, "contains.*")}
+            into = {k for k in self.reverse(current) if current[1] in self._field(k, "contains.*")}
+            for other in out | into:
                 if other not in seen:
                     seen.add(other)
                     stack.append(other)
         return seen
 
     def group(self, key: Key) -> set[Key]:
-        return set().union(*(self.groups[g] for g in self.group_of.get(key, ())))
+        """Projects sharing a (workstation, lead society) with this one (any of its versions)."""
+        if key[0] != PROJECT:
+            return set()
+        found: set[Key] = set()
+        stations, leads = self._field(key, "workstation"), self._field(key, "lead_society")
+        for station in stations:
+            candidates = {k for k in self.reverse((STATION, station)) if k[0] == PROJECT}
+            for lead in leads:
+                found |= {k for k in candidates & self.reverse((SOCIETY, lead))
+                          if station in self._field(k, "workstation") and lead in self._field(k, "lead_society")}
+        return found
 
     def _projects_around(self, key: Key) -> set[Key]:
         """Component, group and the groups of the component: the projects double-funding reads."""
@@ -114,34 +154,34 @@ class Graph:
 
     def readers(self, key: Key) -> set[Key]:
         """Every record whose problems can depend on record `key` (module docstring, inverted)."""
-        direct = self.reverse.get(key, set())
+        direct = self.reverse(key)
         found = set(direct)
         for reader in direct:
             if reader[0] in _READ_THROUGH:
-                found |= self.reverse.get(reader, set())
+                found |= self.reverse(reader)
         for project in {k for k in direct | {key} if k[0] == PROJECT}:
             found |= self._projects_around(project)
-            found |= {t for t in self.forward.get(project, ()) if t[0] == STATION}
+            found |= {t for t in self.forward(project) if t[0] == STATION}
         return found
 
     def reads(self, key: Key) -> set[Key]:
         """Every record the checks of record `key` read (module docstring)."""
-        first = set(self.forward.get(key, ()))
+        first = self.forward(key)
         found = set(first)
         for target in first:
             if target[0] in _READ_THROUGH:
-                found |= self.forward.get(target, set())
+                found |= self.forward(target)
         if key[0] == PROJECT:
             around = self._projects_around(key)
         elif key[0] == STATION:
-            around = {k for k in self.reverse.get(key, ()) if k[0] == PROJECT}
+            around = {k for k in self.reverse(key) if k[0] == PROJECT}
         elif key[0] == SOCIETY:
             around = {k for k in first if k[0] == PROJECT}
         else:
             around = set()
         for other in around:
             found.add(other)
-            found |= self.forward.get(other, set())
+            found |= self.forward(other)
         return found
 
 

@@ -3,13 +3,14 @@ exactly as a full run checks them, at a cost that follows the change (issue #14,
 
 What changed: `git diff --raw REF` against the working tree (commits since REF, staged and unstaged
 edits, deletions; renames as a deletion plus an addition) and `git ls-files --others` (untracked
-files, ignored ones too: the full run reads every file under records/). A changed policy file or
-schema changes what every record means: then every record is checked (a full run).
+files, ignored ones too: the full run reads every file under records/). A changed policy file,
+schema or generator/ (when it is in the same repository: the checks themselves) changes what every
+record means: then every record is checked (a full run).
 
 What is affected and what must be loaded: checks/affected.py, from each record's *facts* (its
 references). Facts of an unchanged file come from a cache keyed by the file's git blob hash at REF
 (`git ls-tree -r REF`): content-addressed, so never stale, and shared by every branch and REF. It
-lives in the repository's git directory (`git rev-parse --git-path kexie/…`), one pickle of
+lives in the repository's git directory (`git rev-parse --git-path kexie/…`), one JSON file of
 {blob sha1: facts} with the version of the fact extractor in its name; the first run (or a run after
 many new files) parses what the cache lacks, in two processes when there are many.
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
+import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,8 @@ from generator.records.recordset import (
 from generator.records.schemas import SchemaSet, find_schemas_dir
 from generator.records.strict_yaml import ParseError, parse
 
-CACHE_VERSION = hashlib.sha1(repr(("facts-1", REFERENCES)).encode()).hexdigest()[:12]
+CODE = Path(__file__).resolve().parent.parent  # generator/: when it changed since REF, run in full
+CACHE_VERSION = hashlib.sha1(repr(("facts-2", REFERENCES)).encode()).hexdigest()[:12]
 ZERO = "0" * 40
 
 
@@ -80,19 +82,24 @@ def _tree(git: Git, ref: str, folder: str) -> dict[str, str]:
 
 
 class FactCache:
-    """{blob sha: facts} in the git directory; see the module docstring."""
+    """{blob sha: facts} in the git directory; see the module docstring. JSON, not pickle: the file
+    may come from a shared CI cache, and reading it must never run code; a file of the wrong shape
+    is ignored (then the files are parsed again). A wrong entry can only change which records are
+    reported, never a reported record's problems: those come from parsing the files themselves."""
 
     def __init__(self, git: Git):
-        self.path = Path(git.cwd) / git.run("rev-parse", "--git-path", f"kexie/facts-{CACHE_VERSION}.pickle").decode().strip()
+        name = f"kexie/facts-{CACHE_VERSION}.json"
+        self.path = Path(git.cwd) / git.run("rev-parse", "--git-path", name).decode().strip()
         try:
-            with open(self.path, "rb") as handle:
-                self.known: dict[str, aff.Facts] = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
-            self.known = {}
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        valid = isinstance(data, dict) and all(isinstance(v, str) for v in data.values())
+        self.known: dict[str, str] = data if valid else {}  # blob sha → affected.encode(facts)
         self.added = 0
 
-    def put(self, sha: str, facts: aff.Facts) -> None:
-        self.known[sha] = facts
+    def put(self, sha: str, encoded: str) -> None:
+        self.known[sha] = encoded
         self.added += 1
 
     def save(self) -> None:
@@ -101,15 +108,16 @@ class FactCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".facts-")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(self.known, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(self.known, handle, ensure_ascii=False, separators=(",", ":"))
             os.replace(tmp, self.path)
         except OSError:
             pass  # a read-only git directory: the next run parses again, nothing is wrong
 
 
-def _facts(record_type: str, result) -> aff.Facts:
-    return () if isinstance(result, ParseError) else aff.facts_of(record_type, result.data)
+def _facts(record_type: str, result) -> str:
+    """The encoded facts of a parse result (affected.encode)."""
+    return "" if isinstance(result, ParseError) else aff.encode(aff.facts_of(record_type, result.data))
 
 
 def _key(relative: str) -> aff.Key | None:
@@ -136,10 +144,11 @@ def check_changed(root: Path, ref: str) -> ChangedResult:
     except GitError as exc:
         raise ChangedError(str(exc)) from None
     rel = root.resolve().relative_to(top.resolve()).as_posix()
-    schemas_dir = find_schemas_dir(root)
     specs = [rel]
-    if schemas_dir.resolve().is_relative_to(top.resolve()):
-        specs.append(schemas_dir.resolve().relative_to(top.resolve()).as_posix())
+    for folder in (find_schemas_dir(root), CODE):  # a changed schema or check: every record
+        if folder.resolve().is_relative_to(top.resolve()):
+            specs.append(folder.resolve().relative_to(top.resolve()).as_posix())
+    schemas_dir = find_schemas_dir(root)
     changes = _changes(git, commit, specs)
     prefix = "" if rel == "." else rel + "/"
     policies = f"{prefix}{FOLDERS['policy']}/"
@@ -258,7 +267,7 @@ def _plan(root, git, commit, prefix, changes, tree, files, changed, parsed):
     """(affected keys, keys to load): facts of every record (cache or parse), then affected.plan."""
     cache = FactCache(git)
     known = cache.known
-    versions: dict[aff.Key, list[aff.Facts]] = {}
+    versions: dict[aff.Key, list[str]] = {}
     missing: list[tuple[aff.Key, str]] = []
     for key, relative in files.items():
         if key in parsed:
@@ -286,4 +295,4 @@ def _plan(root, git, commit, prefix, changes, tree, files, changed, parsed):
         if key and sha in known:
             versions.setdefault(key, []).append(known[sha])
     cache.save()
-    return aff.plan(aff.Graph(versions), changed)
+    return aff.plan(aff.Graph({k: "".join(v) for k, v in versions.items()}), changed)
