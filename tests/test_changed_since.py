@@ -277,3 +277,26 @@ def test_a_society_read_through_a_workstation(tmp_path):
         os.chdir(cwd)
     project = [p for p in result.report.problems if p.path == "records/projects/hzkx-2015-012.yaml"]
     assert [p.rule for p in project] == ["eligibility-agreement"] and "改名的学会" in project[0].message
+
+
+def test_a_wrong_cache_entry_is_mended_by_a_full_run(repo):
+    """The fact cache says a society refers to nothing: loading it shows otherwise, so the run is
+    a full one (right answer), the entry is mended, and the next run is small again."""
+    repo.git("reset", "-q", "--hard", repo.base)
+    repo.git("clean", "-q", "-fdx")
+    (repo.root / "records/experts/cai-yu.yaml").unlink()
+    cwd = os.getcwd()
+    try:
+        os.chdir(repo.root)
+        check_changed(Path("records"), repo.base)  # fills the cache
+        cache = next((repo.root / ".git" / "kexie").glob("facts-*.json"))
+        blob = repo.git("rev-parse", f"{repo.base}:records/societies/hz-jisuanji-xuehui.yaml")
+        known = json.loads(cache.read_text(encoding="utf-8"))
+        known[blob] = known[blob].replace("members.*\x1fexpert\x1fcai-yu\x1e", "")
+        cache.write_text(json.dumps(known), encoding="utf-8")
+        _, result = _compare(repo)
+        assert result.full
+        _, result = _compare(repo)
+        assert not result.full and "records/societies/hz-jisuanji-xuehui.yaml" in result.affected
+    finally:
+        os.chdir(cwd)

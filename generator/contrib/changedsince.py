@@ -84,8 +84,9 @@ def _tree(git: Git, ref: str, folder: str) -> dict[str, str]:
 class FactCache:
     """{blob sha: facts} in the git directory; see the module docstring. JSON, not pickle: the file
     may come from a shared CI cache, and reading it must never run code; a file of the wrong shape
-    is ignored (then the files are parsed again). A wrong entry can only change which records are
-    reported, never a reported record's problems: those come from parsing the files themselves."""
+    is ignored (then the files are parsed again). Every record loaded for the check is compared with
+    its entry: a wrong entry is mended and the run becomes a full one. A wrong entry of a record
+    that is not loaded can only leave that record out of the report, never add a wrong problem."""
 
     def __init__(self, git: Git):
         name = f"kexie/facts-{CACHE_VERSION}.json"
@@ -220,11 +221,23 @@ def _check(root, git, commit, prefix, changes, schemas, full) -> ChangedResult:
             files[_key(relative)] = relative
     changed = {k for k in map(_key, changed_paths) if k}
     parsed: dict[aff.Key, object] = {k: _read_and_parse(root / files[k]) for k in changed if k in files}
-    affected_keys, load = _plan(root, git, commit, prefix, changes, tree, files, changed, parsed)
+    graph, cache = _graph(root, git, commit, prefix, changes, tree, files, parsed)
+    affected_keys, load = aff.plan(graph, changed)
     todo = sorted(k for k in load if k in files and k not in parsed)
     todo += sorted(k for k in files if k[0] == aff.POLICY and k not in parsed and k not in load)
+    stale = False
     for key, result in zip(todo, _parse_all([root / files[k] for k in todo])):
         parsed[key] = result
+        if key not in changed and _facts(key[0], result) != graph.encoded.get(key):
+            # the cache disagrees with the file (hand-edited, or a poisoned CI cache): the plan is
+            # not to be trusted, so mend the entry and check everything
+            cache.put(tree[prefix + files[key]][1], _facts(key[0], result))
+            stale = True
+    cache.save()
+    if stale:
+        result = _check_all(root, schemas)
+        result.affected |= {show(p) for p in changed_paths}
+        return result
     records = _recordset(root, parsed, {k: show(v) for k, v in files.items()}, unparsed, problems)
     checked = check_loaded(records, problems, schemas)
     wanted = {show(files[k]) for k in affected_keys if k in files}
@@ -263,8 +276,9 @@ def _check_all(root, schemas) -> ChangedResult:
     return _result(checked, records, set(), True)
 
 
-def _plan(root, git, commit, prefix, changes, tree, files, changed, parsed):
-    """(affected keys, keys to load): facts of every record (cache or parse), then affected.plan."""
+def _graph(root, git, commit, prefix, changes, tree, files, parsed):
+    """The reference graph of every record (and the old versions of changed ones), from the fact
+    cache or by parsing what it lacks; with the cache, saved by the caller."""
     cache = FactCache(git)
     known = cache.known
     versions: dict[aff.Key, list[str]] = {}
@@ -294,5 +308,4 @@ def _plan(root, git, commit, prefix, changes, tree, files, changed, parsed):
         key = _key(path)
         if key and sha in known:
             versions.setdefault(key, []).append(known[sha])
-    cache.save()
-    return aff.plan(aff.Graph({k: "".join(v) for k, v in versions.items()}), changed)
+    return aff.Graph({k: "".join(v) for k, v in versions.items()}), cache
