@@ -123,10 +123,13 @@ def _facts(record_type: str, result) -> str:
 
 def _key(relative: str) -> aff.Key | None:
     """(type, id) of a records-relative path that is a record's place, else None."""
-    parts = relative.split("/")
-    if len(parts) == 2 and parts[0] in RECORD_TYPES and parts[1].endswith(".yaml") and not parts[1].startswith("."):
-        return RECORD_TYPES[parts[0]], parts[1][: -len(".yaml")]
-    return None
+    if not relative.endswith(".yaml"):
+        return None
+    folder, _, name = relative.partition("/")
+    record_type = RECORD_TYPES.get(folder)
+    if record_type is None or "/" in name or name.startswith("."):
+        return None
+    return record_type, name[: -len(".yaml")]
 
 
 def check_changed(root: Path, ref: str) -> ChangedResult:
@@ -238,7 +241,7 @@ def _check(root, git, commit, prefix, changes, schemas, full) -> ChangedResult:
         result = _check_all(root, schemas)
         result.affected |= {show(p) for p in changed_paths}
         return result
-    records = _recordset(root, parsed, {k: show(v) for k, v in files.items()}, unparsed, problems)
+    records = _recordset(root, parsed, {k: show(files[k]) for k in parsed}, unparsed, problems)
     checked = check_loaded(records, problems, schemas)
     wanted = {show(files[k]) for k in affected_keys if k in files}
     wanted |= {show(f"{FOLDERS[t]}/{i}.yaml") for t, i in affected_keys & unparsed}
