@@ -73,10 +73,30 @@ def ten_edits(records: Path, rng: random.Random) -> None:
     (records / "experts" / "new-expert.yaml").write_text(experts[0].read_text(encoding="utf-8"), encoding="utf-8")
 
 
+def verify(work: Path) -> None:
+    """The corpus test's comparison at this scale (the full run's parse takes its parallel path here)."""
+    sys.path.insert(0, str(REPO))
+    from generator.checks.pipeline import check_records
+    from generator.contrib.changedsince import check_changed
+    from generator.records.problems import Problem
+
+    os.chdir(work)
+    result = check_changed(Path("records"), "HEAD")
+    full = check_records(Path("records"))
+    wanted = {Problem(w, 0, 0, "", "").path for w in result.affected}
+    expected = sorted({p for p in full.report.problems if p.path in wanted}, key=Problem.sort_key)
+    same = result.report.sorted() == expected and result.count == sum(1 for r in full.records.all() if r.path in result.affected)
+    print(f"verify: {len(result.affected)} affected paths, {len(expected)} problems; equal to the full run: {same}")
+    if not same:
+        sys.exit(1)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=Path("/work/data/10000"))
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--verify", action="store_true",
+                        help="also compare, in this process, with the full run's problems for the affected files")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kexie-bench-changed-"))
     try:
@@ -99,6 +119,8 @@ def main() -> None:
         med = [statistics.median(r[i] for r in warm) for i in range(3)]
         print(f"{f'changed-since, warm (median of {args.runs})':<34}{med[0]:>8.2f}{med[1]:>8.2f}{med[2]:>8.0f}  {warm[0][3]}")
         print(f"{'full validate':<34}{full[0]:>8.2f}{full[1]:>8.2f}{full[2]:>8.0f}  {full[3]}")
+        if args.verify:
+            verify(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

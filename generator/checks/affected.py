@@ -28,6 +28,8 @@ zero-width characters cannot hide a reference), and callers cache them by conten
 
 from __future__ import annotations
 
+import bisect
+
 from generator.checks.integrity import REFERENCES, resolve
 
 Key = tuple[str, str]  # (record type, id)
@@ -73,11 +75,11 @@ class Graph:
     record key to its encoded facts; a changed record may carry its old and new versions joined:
     edges are their union, which can only widen the affected set.
 
-    Who refers to a record is answered by scanning the encoded strings (a substring test per record,
-    in C) while few questions are asked, and by a full reverse index once many are (a change to a
+    Who refers to a record is answered by scanning the encoded strings (str.find over all of them
+    joined) while few questions are asked, and by a full reverse index once many are (a change to a
     large society), so a small change never pays for the index."""
 
-    SCANS_BEFORE_INDEX = 24
+    SCANS_BEFORE_INDEX = 200  # a scan costs a few ms; the index, every record's facts decoded
 
     def __init__(self, encoded: dict[Key, str]):
         self.encoded = encoded
@@ -85,6 +87,8 @@ class Graph:
         self._reverse: dict[Key, set[Key]] = {}
         self._index: dict[Key, list[Key]] | None = None
         self._scans = 0
+        self._contains = self._groups = self._group_of = None
+        self._blob: str | None = None
 
     def facts(self, key: Key) -> Facts:
         found = self._decoded.get(key)
@@ -110,23 +114,54 @@ class Graph:
             found = set(self._index.get(target, ()))
         else:
             self._scans += 1
-            needle = f"\x1f{target[0]}\x1f{target[1]}\x1e"
-            found = {key for key, text in self.encoded.items() if needle in text}
-            found = {key for key in found if target in self.forward(key)}  # exact, after the cheap test
+            found = {key for key in self._scan(f"\x1f{target[0]}\x1f{target[1]}\x1e")
+                     if target in self.forward(key)}  # exact, after the cheap test
         self._reverse[target] = found
         return found
 
-    def _field(self, key: Key, name: str) -> set[str]:
-        return {i for n, _, i in self.facts(key) if n == name}
+    def _scan(self, needle: str):
+        """Keys whose encoded facts hold needle: str.find over all of them joined (C speed)."""
+        if self._blob is None:
+            self._keys = list(self.encoded)
+            self._offsets, position = [], 0
+            for key in self._keys:
+                self._offsets.append(position)
+                position += len(self.encoded[key])
+            self._blob = "".join(self.encoded[key] for key in self._keys)
+        at = self._blob.find(needle)
+        while at != -1:
+            yield self._keys[bisect.bisect_right(self._offsets, at) - 1]
+            at = self._blob.find(needle, at + 1)
+
+    def _projects(self):
+        """`contains` edges (undirected) and (workstation, lead society) groups, from the projects'
+        facts only (a few thousand of the records), built once on first use."""
+        if self._contains is None:
+            self._contains, self._groups, self._group_of = {}, {}, {}
+            for key in self.encoded:
+                if key[0] != PROJECT:
+                    continue
+                stations, leads = set(), set()
+                for name, _, target_id in self.facts(key):
+                    if name == "contains.*":
+                        other = (PROJECT, target_id)
+                        self._contains.setdefault(key, set()).add(other)
+                        self._contains.setdefault(other, set()).add(key)
+                    elif name == "workstation":
+                        stations.add(target_id)
+                    elif name == "lead_society":
+                        leads.add(target_id)
+                for pair in ((s, l) for s in stations for l in leads):
+                    self._groups.setdefault(pair, set()).add(key)
+                    self._group_of.setdefault(key, set()).add(pair)
+        return self._contains, self._groups, self._group_of
 
     def component(self, key: Key) -> set[Key]:
         """The project's weakly connected `contains` component, itself included."""
+        contains = self._projects()[0]
         seen, stack = {key}, [key]
         while stack:
-            current = stack.pop()
-            out = {(PROJECT, i) for i in self._field(current, "contains.*")}
-            into = {k for k in self.reverse(current) if current[1] in self._field(k, "contains.*")}
-            for other in out | into:
+            for other in contains.get(stack.pop(), ()):
                 if other not in seen:
                     seen.add(other)
                     stack.append(other)
@@ -134,16 +169,8 @@ class Graph:
 
     def group(self, key: Key) -> set[Key]:
         """Projects sharing a (workstation, lead society) with this one (any of its versions)."""
-        if key[0] != PROJECT:
-            return set()
-        found: set[Key] = set()
-        stations, leads = self._field(key, "workstation"), self._field(key, "lead_society")
-        for station in stations:
-            candidates = {k for k in self.reverse((STATION, station)) if k[0] == PROJECT}
-            for lead in leads:
-                found |= {k for k in candidates & self.reverse((SOCIETY, lead))
-                          if station in self._field(k, "workstation") and lead in self._field(k, "lead_society")}
-        return found
+        _, groups, group_of = self._projects()
+        return set().union(*(groups[g] for g in group_of.get(key, ())))
 
     def _projects_around(self, key: Key) -> set[Key]:
         """Component, group and the groups of the component: the projects double-funding reads."""
