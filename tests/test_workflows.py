@@ -235,7 +235,8 @@ def test_pr_check_computes_with_base_code_and_previews_with_pr_code():
     assert pr["with"]["fetch-depth"] == 0 and "ref" not in pr["with"]  # the merge commit
     _assert_runs_only_base_code(WORKFLOWS / "pr.yml", checks)
     scripts = "\n".join(s.get("run", "") for s in checks["steps"])
-    assert '"$KEXIE" validate --format github' in scripts
+    # annotations for what the PR changed and what that affects (#14 item 2), against the base commit
+    assert '"$KEXIE" validate --changed-since "$BASE_SHA" --format github' in scripts
     assert '"$KEXIE" check-ownership --repo pr --base "$BASE_SHA" --author "$AUTHOR"' in scripts
     assert checks["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
     assert checks["env"]["AUTHOR"] == "${{ github.event.pull_request.user.login }}"
@@ -243,6 +244,14 @@ def test_pr_check_computes_with_base_code_and_previews_with_pr_code():
     # the PR's own code only builds the preview, and uploads nothing but the site
     preview_scripts = "\n".join(s.get("run", "") for s in preview["steps"])
     assert "kexie build --out site" in preview_scripts
+    # the previous site comes from the Actions cache (incremental build); a PR's run can write only
+    # its own PR's key, and reads its own or main's (written by deploy.yml), never another PR's
+    cached = [s for s in preview["steps"] if s.get("uses", "").startswith("actions/cache@")]
+    assert len(cached) == 1 and cached[0]["with"]["path"] == "site"
+    assert cached[0]["with"]["key"].startswith("site-pr-${{ github.event.pull_request.number }}-")
+    assert cached[0]["with"]["restore-keys"].splitlines() == ["site-pr-${{ github.event.pull_request.number }}-", "site-main-"]
+    deploy = load(WORKFLOWS / "deploy.yml")["jobs"]["build"]["steps"]
+    assert [s["with"]["key"] for s in deploy if s.get("uses", "").startswith("actions/cache@")] == ["site-main-${{ github.sha }}"]
     uploads = {job: [s["with"]["name"] for s in workflow["jobs"][job]["steps"] if "upload-artifact" in s.get("uses", "")]
                for job in workflow["jobs"]}
     assert uploads == {"checks": ["pr-report"], "preview": ["site-preview"]}
@@ -398,3 +407,22 @@ def test_pre_commit_hook_definition():
     assert {k: local[k] for k in ("id", "entry", "files", "pass_filenames")} == {
         k: hook[k] for k in ("id", "entry", "files", "pass_filenames")
     }
+
+
+def test_deploy_target_pages_by_default_or_object_store():
+    """deploy.yml (#14 item 4): GitHub Pages unless the dispatch input or .github/deploy.env says s3;
+    the object-store job reads only main's code, holds the only secrets, and runs .github/deploy-s3.sh."""
+    workflow = load(WORKFLOWS / "deploy.yml")
+    jobs = workflow["jobs"]
+    assert workflow["on"]["workflow_dispatch"]["inputs"]["target"]["options"] == ["pages", "s3"]
+    assert jobs["deploy"]["if"] == "needs.build.outputs.target == 'pages'"
+    assert jobs["deploy-s3"]["if"] == "needs.build.outputs.target == 's3'"
+    assert jobs["deploy-s3"]["permissions"] == {"contents": "read"}
+    assert jobs["deploy-s3"]["environment"]["name"] == "object-store"
+    for name, job in jobs.items():
+        if name != "deploy-s3":
+            assert "secrets." not in str(job)
+    assert set(jobs["deploy-s3"]["env"]) == {"RCLONE_CONFIG_KEXIES3_ACCESS_KEY_ID", "RCLONE_CONFIG_KEXIES3_SECRET_ACCESS_KEY"}
+    assert "bash .github/deploy-s3.sh site" in "\n".join(s.get("run", "") for s in jobs["deploy-s3"]["steps"])
+    settings = (ROOT / ".github" / "deploy.env").read_text(encoding="utf-8")
+    assert "\nKEXIE_DEPLOY_TARGET=pages\n" in settings  # Pages stays the default

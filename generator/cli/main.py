@@ -42,7 +42,8 @@ def _selected(path: str, selection: list[Path]) -> bool:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path), metavar="[文件或目录]...")
 @click.option("--records", type=click.Path(file_okay=False, path_type=Path), help="记录目录（默认 records/）")
 @click.option("--format", "fmt", type=click.Choice(sorted(REPORTERS)), default="text", show_default=True, help="输出格式")
-def validate(paths, records, fmt):
+@click.option("--changed-since", "since", metavar="版本", help="只校验自该 git 版本以来改动的记录及受其影响的记录（结果与全量校验一致）")
+def validate(paths, records, fmt, since):
     """校验记录：YAML 语法 → 字段格式 → 记录间引用 → 政策规则。"""
     from generator.records.problems import Report
     from generator.checks.pipeline import check_records
@@ -51,6 +52,8 @@ def validate(paths, records, fmt):
     if not root.is_dir():
         raise click.UsageError(f"找不到记录目录 {root}：请在仓库根目录运行，或用 --records 指定")
     _refuse_outside(paths, root)
+    if since is not None:
+        _validate_changed(root, since, fmt, paths)
     checked = check_records(root)
     selection = [p.resolve() for p in paths]
     report = Report([p for p in checked.report.problems if _selected(p.path, selection)])
@@ -71,6 +74,21 @@ def _refuse_outside(paths, root: Path) -> None:
                 f"{escape(path, 200)} 不在记录目录 {escape(root, 200)} 中，kexie validate 不会检查它："
                 "请把记录放到 records/<类型>/ 中再校验，或用 --records 指定它所在的记录目录"
             )
+
+
+def _validate_changed(root: Path, since: str, fmt: str, paths) -> None:
+    """--changed-since: generator/contrib/changedsince.py; same reporters and exit codes."""
+    from generator.contrib.changedsince import ChangedError, check_changed
+
+    if paths:
+        raise click.UsageError("--changed-since 不能与文件或目录参数同时使用：它自己找出改动的文件")
+    try:
+        result = check_changed(root, since)
+    except ChangedError as exc:
+        click.echo(f"错误: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(REPORTERS[fmt](result.report, result.count), nl=False)
+    sys.exit(EXIT_OK if result.report.ok else EXIT_INVALID)
 
 
 def _types_help() -> str:
@@ -178,9 +196,11 @@ def report(year, records, out, config_file):
 
 from generator.cli.contrib import register  # noqa: E402 - codeowners, check-ownership, diff, need-from-issue
 from generator.cli.sheets import register as register_sheets  # noqa: E402 - template, import, export
+from generator.cli.deploy import register as register_deploy  # noqa: E402 - deploy-plan
 
 register(cli)
 register_sheets(cli)
+register_deploy(cli)
 zh.localize(cli)  # after every command is registered: their help and errors in Chinese
 
 

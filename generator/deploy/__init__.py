@@ -1,0 +1,1 @@
+"""Deploying a built site beyond GitHub Pages: what to upload and delete, with which headers."""
