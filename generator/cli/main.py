@@ -121,13 +121,18 @@ def new(record_type, record_id, records):
 @click.option("--records", type=click.Path(file_okay=False, exists=True, path_type=Path), help="记录目录（默认 records/）")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("site"), show_default=True, help="输出目录（空目录、新目录或以前生成的网站）")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=Path("mkdocs.yml"), show_default=True, help="网站配置文件")
-def build(records, out, config_file):
-    """校验记录并生成网站（原子操作：失败时保留旧网站）。"""
+@click.option("--full", is_flag=True, help="完整生成，不沿用输出目录中上次生成的网站")
+def build(records, out, config_file, full):
+    """校验记录并生成网站（原子操作：失败时保留旧网站）。
+
+    输出目录中有上次生成的网站及其清单时，只重新生成受改动影响的页面和文件（增量生成），结果与完整生成逐字节相同。
+    """
     from generator.site.build import BuildError, OutRefused, build_site
 
     warnings: list = []
+    notices: list = []
     try:
-        target = build_site(config_file, out, records, warnings)
+        target = build_site(config_file, out, records, warnings, full=full, notices=notices)
     except OutRefused as exc:
         click.echo(f"错误: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -137,6 +142,8 @@ def build(records, out, config_file):
         click.echo(escape_lines(str(exc)), err=True)  # MkDocs' messages may carry record text
         click.echo("网站未生成。", err=True)
         sys.exit(EXIT_INVALID)
+    for line in notices:
+        click.echo(line)
     click.echo(f"网站已生成：{target}")
     if warnings:
         click.echo(f"记录有 {len(warnings)} 个警告（不影响生成网站）：运行 kexie validate 查看。")

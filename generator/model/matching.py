@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -85,11 +85,17 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Match:
-    """A ranked candidate: id, score (rounded) and reasons in Chinese, e.g. 共同学科：材料科学技术."""
+    """A ranked candidate: id, score (rounded) and reasons in Chinese, e.g. 共同学科：材料科学技术.
+
+    The score only orders the list: no page or file shows it, so it is left out of `repr`, which is
+    what the incremental build hashes (site/tracking.py). BM25 scores move with every edit anywhere
+    in the corpus; a page is re-rendered when the order or the reasons it shows change, not the score.
+    Show a score somewhere and it must go back into `repr`.
+    """
 
     id: str
-    score: float
-    reasons: tuple[str, ...]
+    score: float = field(repr=False)
+    reasons: tuple[str, ...] = ()
 
 
 class Corpus:

@@ -96,10 +96,14 @@ def _sources(config_file: Path, records: Path | None) -> list[Path]:
     return sources
 
 
-def build_site(config_file: Path, out: Path, records: Path | None = None, warnings: list | None = None) -> Path:
+def build_site(config_file: Path, out: Path, records: Path | None = None, warnings: list | None = None,
+               full: bool = False, notices: list | None = None) -> Path:
     """Build the site from `records` (default: the plugin's `records` option) into `out`, atomically.
 
     `warnings`, when given, receives the records' warnings (Problem objects; they do not stop a build).
+    A previous site in `out` with its manifest is reused for what did not change (incremental build,
+    generator/site/incremental.py), unless `full`; `notices` receives one Chinese line saying which
+    kind of build it was and why.
 
     Raises OutRefused (nothing touched) when `out` is not a folder a build may replace (see
     `generator.site.outdir`), BuildError with the plugin's Chinese messages when the records or the
@@ -112,7 +116,7 @@ def build_site(config_file: Path, out: Path, records: Path | None = None, warnin
     logging.getLogger("mkdocs").addHandler(collected)
     try:
         with _terminate_like_interrupt():
-            return _build(config_file, out, collected, _options(config_file, records), warnings)
+            return _build(config_file, out, collected, _options(config_file, records), warnings, full, notices)
     finally:
         logging.getLogger("mkdocs").removeHandler(collected)
 
@@ -145,23 +149,32 @@ def _signals_held():
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _build(config_file: Path, out: Path, collected: _Collect, options: dict, warnings: list | None = None) -> Path:
+def _build(config_file: Path, out: Path, collected: _Collect, options: dict, warnings: list | None = None,
+           full: bool = False, notices: list | None = None) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     sweep_stale(out)
     staging = Temporary(out.parent, f".{out.name}-building-")
     retired = None
     try:
         site = staging.path / out.name
+        plugin = None
         try:
             config = load_config(str(config_file), site_dir=str(site), strict=True, **options)
+            plugin = config.plugins.get("kexie")
+            if plugin is not None:  # read only: the live site is never written (see incremental.py)
+                plugin.previous_site, plugin.full_reason = (None, "指定了 --full") if full else (out, "")
             mkdocs_build.build(config)
             if warnings is not None:
-                warnings.extend(getattr(config.plugins.get("kexie"), "warnings", []))
+                warnings.extend(getattr(plugin, "warnings", []))
         except (MkDocsException, Abort) as exc:
             details = [m for m in collected.messages if m.strip()]
             raise BuildError("\n".join(details) if details else str(exc)) from None
         mark_site(site)
         site.chmod(0o755)
+        if plugin is not None:
+            plugin.incremental.write_manifest(site)
+            if notices is not None:
+                notices.append(plugin.incremental.notice())
         if out.exists():
             retired = Temporary(out.parent, f".{out.name}-old-")
         with _signals_held():

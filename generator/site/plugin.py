@@ -32,6 +32,8 @@ from generator.site.docking_files import write_docking
 from generator.site.notfound import portable_404
 from generator.site.opendata import write_open_data
 from generator.site.changes import Changes
+from generator.site import manifest
+from generator.site.incremental import Incremental, ReusedPages, base_of
 from generator.site.pages import (
     LIST_PAGES, SHELL_CONTENT, SHELL_CRUMBS, SHELL_DESCRIPTION, SHELL_SRC, SHELL_TITLE, base_for,
     year_pages,
@@ -113,6 +115,12 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             # a demo site says so on every page, once, in the theme's shared footer (record pages
             # do not repeat it: #14 item 1)
             config.copyright = " ".join(filter(None, [config.copyright, DEMO_NOTE]))
+        # what a previous build in the output folder may be reused for (generator/site/incremental.py)
+        current = manifest.fingerprint(Path(config.config_file_path or "mkdocs.yml"),
+                                       {"site_url": config.site_url, "kexie": dict(self.config)},
+                                       self.schemas_dir, root / "policies")
+        self.incremental = Incremental.start(self.model, current, getattr(self, "previous_site", None),
+                                             getattr(self, "full_reason", "没有指定上次的网站"))
         return config
 
     def on_serve(self, server, config, builder):
@@ -211,7 +219,8 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         sitemap = [
             (f.url.removeprefix("./"), "") for f in self._files.documentation_pages() if not f.src_uri.startswith("_kexie/")
         ]
-        pages = stages.RecordPages(self.env, self.model, self.links, shell, site, site_url, self.config.demo)
+        pages = ReusedPages(stages.RecordPages(self.env, self.model, self.links, shell, site, site_url, self.config.demo),
+                            self.incremental, base_of(shell, self.links.__dict__, site_url, self.config.demo))
         prose = sorted(self._prose, key=lambda d: d["url"])
 
         def search():  # in this process meanwhile
@@ -223,8 +232,11 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             self._side.wait()
         finally:
             self._side.stop()
-        sitemap += written
+        for url, changed, entry, linked in written:
+            sitemap.append((url, changed))
+            self.incremental.record_page(url, entry, linked)
         stages.copy_schemas(self.schemas_dir, site)
         write_sitemap(site, site_url, sitemap)
         self.changes.write_feed(site, site_url, config.site_name)
         portable_404(site, site_url)
+
