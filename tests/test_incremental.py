@@ -9,9 +9,11 @@ full build of the same records, and untouched pages must be the previous files (
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -55,9 +57,7 @@ def project(tmp_path_factory) -> Repo:
 
 
 def _copy(source: Path, target: Path) -> None:
-    import shutil
-
-    shutil.copytree(source, target)
+    shutil.copytree(source, target, symlinks=True)
 
 
 def build(root: Path, out: Path, full: bool = False) -> str:
@@ -169,15 +169,22 @@ def test_incremental_build_is_byte_identical_to_full_build(project, tmp_path):
             assert "experts/cai-yu/" not in kept
 
 
-def test_unchanged_rebuild_reuses_everything_and_outputs_list_every_file(project, tmp_path):
+@pytest.fixture(scope="module")
+def built(project, tmp_path_factory) -> Path:
+    """A full build of the project's records as they are after the steps above."""
+    out = tmp_path_factory.mktemp("built") / "site"
+    build(project.root, out, full=True)
+    return out
+
+
+def test_unchanged_rebuild_reuses_everything_and_outputs_list_every_file(project, built, tmp_path):
     out = tmp_path / "site"
-    build(project.root, out)
+    _copy(built, out)
     notice = build(project.root, out)
     assert re.fullmatch(r"增量生成：重新生成 0 项，沿用上次的 \d+ 项。", notice), notice
     data = json.loads(path_of(out).read_text(encoding="utf-8"))
     files = {p for p, v in tree(out).items() if v is not None and not p.startswith(".kexie/")}
     assert set(data["outputs"]) == files
-    import hashlib
 
     assert data["outputs"]["api/experts.json"] == hashlib.sha256((out / "api/experts.json").read_bytes()).hexdigest()
 
@@ -192,19 +199,17 @@ def test_unchanged_rebuild_reuses_everything_and_outputs_list_every_file(project
     (lambda m: m.write_text(m.read_text(encoding="utf-8").replace('"schemas":"', '"schemas":"0', 1), encoding="utf-8"),
      "结构定义（schemas/）变了"),
 ])
-def test_what_the_manifest_cannot_vouch_for_means_a_full_build(project, tmp_path, spoil, reason):
+def test_what_the_manifest_cannot_vouch_for_means_a_full_build(project, built, tmp_path, spoil, reason):
     out = tmp_path / "site"
-    build(project.root, out)
+    _copy(built, out)
     spoil(path_of(out))
     assert build(project.root, out) == f"完整生成（{reason}）。"
-    reference = tmp_path / "full"
-    build(project.root, reference, full=True)
-    assert_same(out, reference)
+    assert_same(out, built)
 
 
-def test_config_change_means_a_full_build(project, tmp_path):
+def test_config_change_means_a_full_build(project, built, tmp_path):
     out = tmp_path / "site"
-    build(project.root, out)
+    _copy(built, out)
     config = project.root / "mkdocs.yml"
     original = config.read_bytes()
     try:
@@ -214,9 +219,9 @@ def test_config_change_means_a_full_build(project, tmp_path):
         config.write_bytes(original)
 
 
-def test_failed_incremental_build_leaves_the_previous_site_as_it_was(project, tmp_path):
+def test_failed_incremental_build_leaves_the_previous_site_as_it_was(project, built, tmp_path):
     out = tmp_path / "site"
-    build(project.root, out)
+    _copy(built, out)
     before = tree(out)
     expert = project.root / "records/experts/chen-bin.yaml"
     original = expert.read_bytes()

@@ -1,0 +1,106 @@
+"""Incremental build benchmark (issue #14, item 2): a one-record edit of each kind, then `kexie build`
+over the previous site. Reports wall seconds, CPU seconds (user+sys of the whole process tree) and
+peak RSS of each build, and how many files of the site were rewritten (not the previous file).
+
+    python bench/bench_incremental.py --records /work/data/10000/records --work /tmp/inc-bench
+
+The records are copied into --work (the data set stays read-only); each edit is undone before the
+next kind, so every incremental build starts from the same site. The first build is a full one
+(`--full`), which is also the "before" figure. Figures go to bench/RESULTS.md by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+# one displayed free-text field per kind; the edit appends a sentence to its first line
+FIELDS = {"experts": "affiliation", "societies": "name", "workstations": "summary", "projects": "title",
+          "needs": "title", "proposals": "title"}
+SUFFIX = {"experts": "（东区）", "societies": "", "workstations": "新增一项培训。", "projects": "（二期）",
+          "needs": "（急）", "proposals": "（修订）"}
+
+
+def build(records: Path, out: Path, *extra: str) -> dict:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--records", str(records), "--out", str(out), *extra],
+                          cwd=REPO, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        sys.exit(done.stdout + done.stderr)
+    return {"wall": wall, "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+            "rss_mb": after.ru_maxrss / 1024, "notice": done.stdout.splitlines()[0]}
+
+
+def inodes(site: Path) -> dict[str, int]:
+    found = {}
+    for folder, _dirs, files in os.walk(site):
+        for name in files:
+            path = os.path.join(folder, name)
+            found[os.path.relpath(path, site)] = os.stat(path).st_ino
+    return found
+
+
+def edit(records: Path, kind: str) -> tuple[Path, bytes]:
+    """Change one record of `kind` (a name shown on other pages, for a society); return (file, old bytes)."""
+    path = sorted((records / kind).glob("*.yaml"))[len(list((records / kind).glob("*.yaml"))) // 2]
+    original = path.read_bytes()
+    text = original.decode("utf-8")
+    if kind == "societies":  # a society's name is written into its stations' agreements too
+        name = re.search(r"\nname: (.+)\n", text).group(1)
+        new = name.replace("杭州市", "杭州市新", 1)
+        changed = [(p, p.read_bytes()) for p in records.rglob("*.yaml") if name.encode() in p.read_bytes()]
+        for p, data in changed:
+            p.write_bytes(data.replace(name.encode(), new.encode()))
+        return changed
+    pattern = re.compile(rf"^({FIELDS[kind]}: )(.+)$", re.M)
+    text, count = pattern.subn(lambda m: m.group(1) + m.group(2) + SUFFIX[kind], text, count=1)
+    assert count == 1, path
+    path.write_text(text, encoding="utf-8")
+    return [(path, original)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--records", type=Path, required=True)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/inc-bench"))
+    parser.add_argument("--kinds", default=",".join(FIELDS))
+    args = parser.parse_args()
+    records, site = args.work / "records", args.work / "site"
+    if not records.is_dir():
+        shutil.copytree(args.records, records)
+    print(f"machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    full = build(records, site, "--full")
+    print(f"full build: {full['wall']:.1f} s wall, {full['cpu']:.1f} s CPU, {full['rss_mb']:.0f} MB — {full['notice']}")
+    nothing = build(records, site)
+    print(f"no change: {nothing['wall']:.1f} s wall, {nothing['cpu']:.1f} s CPU — {nothing['notice']}")
+    print("| edited | wall s | CPU s | files rewritten | of files | build says |")
+    print("|---|---|---|---|---|---|")
+    for kind in args.kinds.split(","):
+        changed = edit(records, kind)
+        try:
+            previous = inodes(site)
+            result = build(records, site)
+            now = inodes(site)
+            rewritten = sum(1 for path, ino in now.items() if previous.get(path) != ino)
+            print(f"| one {kind[:-1]} | {result['wall']:.2f} | {result['cpu']:.2f} | {rewritten} | {len(now)} | {result['notice']} |",
+                  flush=True)
+        finally:
+            for path, data in changed:
+                path.write_bytes(data)
+        build(records, site)  # back to the unedited site for the next kind
+
+
+if __name__ == "__main__":
+    main()
