@@ -157,7 +157,8 @@ def build(records, out, config_file, full):
 @click.option("--address", "-a", default="127.0.0.1:8000", show_default=True, help="监听地址")
 def serve(records, config_file, address):
     """本地预览网站；修改记录后自动重新生成并刷新浏览器。"""
-    from generator.site.build import BuildError, serve_site
+    from generator.site.build import BuildError
+    from generator.site.serve import serve_site
 
     click.echo(f"预览地址：http://{address}/  （Ctrl+C 退出）")
     try:

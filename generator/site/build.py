@@ -1,4 +1,4 @@
-"""`kexie build` and `kexie serve`: MkDocs with our plugin, built atomically.
+"""`kexie build` (and each rebuild of `kexie serve`, generator/site/serve.py): MkDocs with our plugin, built atomically.
 
 The site is built into a fresh sibling folder; only a complete build replaces the old one, so a
 failed build never leaves a half-written site behind. Which folders a build may replace, and the
@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,10 +18,9 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
-from generator.common.quoting import escape_lines
 from generator.site.outdir import OutRefused, Temporary, check_out, mark_site, sweep_stale
 
-__all__ = ["BuildError", "OutRefused", "build_site", "serve_site"]
+__all__ = ["BuildError", "OutRefused", "build_site"]
 
 
 class BuildError(Exception):
@@ -97,13 +95,13 @@ def _sources(config_file: Path, records: Path | None) -> list[Path]:
 
 
 def build_site(config_file: Path, out: Path, records: Path | None = None, warnings: list | None = None,
-               full: bool = False, notices: list | None = None) -> Path:
+               full: bool = False, notices: list | None = None, site_url: str | None = None) -> Path:
     """Build the site from `records` (default: the plugin's `records` option) into `out`, atomically.
 
     `warnings`, when given, receives the records' warnings (Problem objects; they do not stop a build).
     A previous site in `out` with its manifest is reused for what did not change (incremental build,
     generator/site/incremental.py), unless `full`; `notices` receives one Chinese line saying which
-    kind of build it was and why.
+    kind of build it was and why. `site_url` replaces mkdocs.yml's (the `kexie serve` preview).
 
     Raises OutRefused (nothing touched) when `out` is not a folder a build may replace (see
     `generator.site.outdir`), BuildError with the plugin's Chinese messages when the records or the
@@ -116,7 +114,8 @@ def build_site(config_file: Path, out: Path, records: Path | None = None, warnin
     logging.getLogger("mkdocs").addHandler(collected)
     try:
         with _terminate_like_interrupt():
-            return _build(config_file, out, collected, _options(config_file, records), warnings, full, notices)
+            options = _options(config_file, records) | ({"site_url": site_url} if site_url else {})
+            return _build(config_file, out, collected, options, warnings, full, notices)
     finally:
         logging.getLogger("mkdocs").removeHandler(collected)
 
@@ -186,35 +185,3 @@ def _build(config_file: Path, out: Path, collected: _Collect, options: dict, war
         if retired:
             retired.remove()
     return out
-
-
-class _EscapingFormatter(logging.Formatter):
-    """MkDocs' messages may carry record text: no raw controls or forged lines on the terminal."""
-
-    def format(self, record):
-        return escape_lines(super().format(record))
-
-
-def serve_site(config_file: Path, address: str, records: Path | None = None) -> None:
-    """Preview at `address`, rebuilt on every change of records/, schemas/ or the pages.
-
-    Raises BuildError when the first build fails (its Chinese reasons are printed as they happen).
-    """
-    from mkdocs.commands.serve import serve
-
-    _environment()
-    _quiet_mkdocs()
-    # the terminal is where a secretary sees why a rebuild failed: print MkDocs' messages plainly
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_EscapingFormatter("%(message)s"))
-    logging.getLogger("mkdocs").addHandler(handler)
-    watch = [str((records or Path("records")).resolve()), str(Path("schemas").resolve())]
-    try:
-        # served at the root of the address, not under the public site_url's path
-        serve(str(config_file), livereload=True, watch=[w for w in watch if Path(w).exists()], dev_addr=address,
-              site_url=f"http://{address}/", **_options(config_file, records))
-    except (MkDocsException, Abort) as exc:
-        # the first build failed: its reasons are printed above by the handler
-        raise BuildError("" if isinstance(exc, Abort) else str(exc)) from None
-    finally:
-        logging.getLogger("mkdocs").removeHandler(handler)

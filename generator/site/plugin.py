@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sys
 from functools import partial
 from pathlib import Path
 
@@ -117,32 +116,11 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             config.copyright = " ".join(filter(None, [config.copyright, DEMO_NOTE]))
         # what a previous build in the output folder may be reused for (generator/site/incremental.py)
         current = manifest.fingerprint(Path(config.config_file_path or "mkdocs.yml"),
-                                       {"site_url": config.site_url, "kexie": dict(self.config)},
+                                       {"site_url": config.site_url, "kexie": {k: v for k, v in self.config.items() if k != "records"}},
                                        self.schemas_dir, root / "policies")
         self.incremental = Incremental.start(self.model, current, getattr(self, "previous_site", None),
                                              getattr(self, "full_reason", "没有指定上次的网站"))
         return config
-
-    def on_serve(self, server, config, builder):
-        """`kexie serve`: a rebuild that fails says so in Chinese (the records' messages are already
-        printed) instead of MkDocs' English "server will appear stuck"; the next good one says so too."""
-        rebuild = server.builder
-        state = {"failed": False}
-
-        def guarded():
-            try:
-                rebuild()
-            except Exception:  # noqa: BLE001 - PluginError/Abort; the reasons were logged above
-                state["failed"] = True
-                print("网站未更新：请按上面的提示修改记录并保存，预览会自动重新生成；"
-                      "在此之前浏览器显示的是上次成功生成的网站。", file=sys.stderr, flush=True)
-                return
-            if state["failed"]:
-                state["failed"] = False
-                print("记录已通过校验，网站已重新生成，浏览器会自动刷新。", file=sys.stderr, flush=True)
-
-        server.builder = guarded
-        return server
 
     def on_files(self, files: Files, config) -> Files:
         self._data_pages = set()
