@@ -52,9 +52,17 @@ def inodes(site: Path) -> dict[str, int]:
     return found
 
 
+def pick(records: Path, kind: str) -> Path:
+    """The middle record of `kind` (for experts: the middle published one: only they have pages)."""
+    files = sorted((records / kind).glob("*.yaml"))
+    if kind == "experts":
+        files = [f for f in files if "publish: true" in f.read_text(encoding="utf-8")]
+    return files[len(files) // 2]
+
+
 def edit(records: Path, kind: str) -> tuple[Path, bytes]:
     """Change one record of `kind` (a name shown on other pages, for a society); return (file, old bytes)."""
-    path = sorted((records / kind).glob("*.yaml"))[len(list((records / kind).glob("*.yaml"))) // 2]
+    path = pick(records, kind)
     original = path.read_bytes()
     text = original.decode("utf-8")
     if kind == "societies":  # a society's name is written into its stations' agreements too
@@ -71,11 +79,53 @@ def edit(records: Path, kind: str) -> tuple[Path, bytes]:
     return [(path, original)]
 
 
+def serve_latency(records: Path, edits: int = 3) -> list[float]:
+    """Seconds from saving an expert's edit to `kexie serve` sending the page that shows it."""
+    import signal
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    path = pick(records, "experts")
+    url = f"http://127.0.0.1:{port}/experts/{path.stem}/"
+    server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--records", str(records), "--address", f"127.0.0.1:{port}"],
+                              cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    original = path.read_bytes()
+    times = []
+    try:
+        while not page():
+            time.sleep(0.5)
+        for n in range(edits):
+            mark = f"（第{n + 1}分部）"
+            text = re.sub(r"^(affiliation: .+)$", lambda m: m.group(1) + mark, original.decode("utf-8"), count=1, flags=re.M)
+            started = time.perf_counter()
+            path.write_text(text, encoding="utf-8")
+            while mark not in page():
+                time.sleep(0.05)
+            times.append(time.perf_counter() - started)
+    finally:
+        path.write_bytes(original)
+        os.killpg(server.pid, signal.SIGINT)
+        server.wait(timeout=60)
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=Path, required=True)
     parser.add_argument("--work", type=Path, default=Path("/tmp/inc-bench"))
     parser.add_argument("--kinds", default=",".join(FIELDS))
+    parser.add_argument("--serve", action="store_true", help="also time `kexie serve` from saving an edit to the page showing it")
     args = parser.parse_args()
     records, site = args.work / "records", args.work / "site"
     if not records.is_dir():
@@ -100,6 +150,9 @@ def main() -> None:
             for path, data in changed:
                 path.write_bytes(data)
         build(records, site)  # back to the unedited site for the next kind
+    if args.serve:
+        times = serve_latency(records)
+        print(f"kexie serve, expert edit saved → page shows it: {', '.join(f'{t:.1f}' for t in times)} s")
 
 
 if __name__ == "__main__":
