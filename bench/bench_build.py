@@ -20,6 +20,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -85,7 +86,12 @@ def measure(command, cwd) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    out, err = process.communicate()
+    try:
+        out, err = process.communicate()
+    finally:  # interrupted (Ctrl+C, or SIGTERM from `timeout`): no build left running on its own
+        if process.poll() is None:
+            process.kill()
+            process.wait()
     wall = time.perf_counter() - start
     sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -111,7 +117,12 @@ def summary(name: str, runs: list[dict]) -> str:
     )
 
 
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)  # unwinds: the running command is killed, the work folder removed
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--experts", type=int, default=10000, help="size of the synthetic set (without --records)")
     parser.add_argument("--records", type=Path, help="an existing records folder (not written to) instead of a synthetic set")
@@ -131,19 +142,19 @@ def main() -> None:
             shutil.copytree(REPO / "records" / "staff", records / "staff")
             subprocess.run([sys.executable, str(REPO / "bench" / "synthetic.py"), "--out", str(records), "--experts", str(args.experts)], check=True)
         kexie = [sys.executable, "-m", "generator"]
-        results = {}
-        if args.only != "build":
-            results["validate"] = [measure(kexie + ["validate", "--records", str(records)], work) for _ in range(args.runs)]
-        if args.only != "validate":
-            results["build"] = [measure(kexie + ["build", "--records", str(records), "--out", str(work / "site")], work) for _ in range(args.runs)]
-        load = os.getloadavg()
-        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}, "
-              f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
         experts = sum(1 for _ in (records / "experts").glob("*.y*ml"))
-        print(f"records: {records if args.records else 'synthetic'} ({experts} expert files), runs: {args.runs} (medians)")
-        for name, runs in results.items():
-            print(summary(name, runs))
-        if "build" in results:
+        print(f"records: {records if args.records else 'synthetic'} ({experts} expert files), runs: {args.runs} (medians)", flush=True)
+        commands = {
+            "validate": kexie + ["validate", "--records", str(records)],
+            "build": kexie + ["build", "--records", str(records), "--out", str(work / "site")],
+        }
+        for name, command in commands.items():
+            if args.only in (None, name):  # each result as soon as it is known
+                runs = [measure(command, work) for _ in range(args.runs)]
+                load = os.getloadavg()
+                print(f"{summary(name, runs)}   load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}", flush=True)
+        if args.only != "validate":
             pages = sum(1 for _ in (work / "site" / "experts").glob("*/index.html"))
             size = sum(p.stat().st_size for p in (work / "site").rglob("*") if p.is_file())
             print(f"site: {size / 2**20:.1f} MiB, {pages} expert pages")

@@ -152,3 +152,84 @@ def test_text_scores_are_bm25s_scores():
         assert known, need["id"]
         theirs = np.asarray(corpus.bm25.get_scores(known), dtype=np.float64)
         assert np.allclose(corpus.text_scores(query), theirs / theirs.max(), atol=1e-6), need["id"]
+
+
+def _dense_rank(corpus, query_words, codes, limit, exclude=()):
+    """The ranking as first written: every score term over every candidate (quadratic for similar
+    experts). Corpus.rank scores only the candidates that can make the list; it must agree."""
+    import numpy as np
+
+    from generator.model.matching import Match, _values, settings
+
+    def shared(kind, values):
+        hits = [corpus.postings[(kind, v)] for v in set(values) if (kind, v) in corpus.postings]
+        if not hits:
+            return np.zeros(len(corpus.ids), dtype=np.float64)
+        return np.bincount(np.concatenate(hits), minlength=len(corpus.ids)).astype(np.float64)
+
+    w = settings()["weights"]
+    text = corpus.text_scores(query_words)
+    total = w["text"] * text
+    ties = text >= settings()["limits"]["minimum_text"]
+    disciplines = [c for c in codes.get("discipline", []) if c]
+    if disciplines:
+        counts = shared("discipline", disciplines)
+        total += w["discipline"] * counts / len(set(disciplines))
+        ties |= counts > 0
+    for kind in ("industry", "district"):
+        values = _values(codes.get(kind))
+        if values:
+            same = shared(kind, values) > 0
+            total += w[kind] * same
+            ties |= same
+    if codes.get("society"):
+        total += w["society"] * shared("society", codes["society"])
+    total = np.round(np.where(ties, total, 0.0), 6)
+    for cid in exclude:
+        if cid in corpus.index:
+            total[corpus.index[cid]] = 0.0
+    order = sorted(np.flatnonzero(total > 0).tolist(), key=lambda i: (-total[i], corpus.ids[i]))[:limit]
+    rarest = sorted(set(query_words), key=lambda x: (-corpus.idf(x), -len(x), x))
+    return [Match(corpus.ids[i], float(total[i]), corpus.reasons(i, rarest, codes)) for i in order]
+
+
+@pytest.mark.parametrize("experts", [0, 600])
+def test_ranking_only_the_candidates_that_can_make_the_list_equals_ranking_all(experts, tmp_path):
+    """Every similar-experts query and every need's three queries, on the demo records and on a
+    synthetic set (many ties on industry and district alone): Corpus.rank == the dense ranking."""
+    import shutil
+    import subprocess
+
+    from generator.checks.pipeline import check_records
+    from generator.model.matching import Corpus
+    from generator.model.public import build_model
+    from generator.model.recommend import (
+        _expert_candidates, _society_candidates, _workstation_candidates, need_query, settings,
+    )
+
+    root = REPO / "records"
+    if experts:
+        root = tmp_path / "records"
+        for folder in ("policies", "staff"):
+            shutil.copytree(REPO / "records" / folder, root / folder)
+        subprocess.run([sys.executable, str(REPO / "bench" / "synthetic.py"), "--out", str(root), "--experts", str(experts)],
+                       check=True, capture_output=True)
+    checked = check_records(root, REPO / "schemas")
+    model = build_model(checked.records, checked.schemas, {})
+    labels = {"discipline": {}, "society": {sid: s["name"] for sid, s in model.societies.items()}}
+    limits = settings()["limits"]
+    people = Corpus(_expert_candidates(model), labels)
+    compared = 0
+    for eid in model.experts:
+        query = people.characteristic_words(eid, limits["query_terms"])
+        codes = people.candidates[people.index[eid]].codes
+        assert people.rank(query, codes, limits["similar"], exclude=[eid]) == _dense_rank(people, query, codes, limits["similar"], [eid]), eid
+        compared += 1
+    for corpus in (people, Corpus(_society_candidates(model), labels), Corpus(_workstation_candidates(model), labels)):
+        for need in model.needs.values():
+            query, codes = need_query(need)
+            for limit in (1, 3, 5):
+                exclude = need["experts"] + need["societies"]
+                assert corpus.rank(query, codes, limit, exclude=exclude) == _dense_rank(corpus, query, codes, limit, exclude), need["id"]
+                compared += 1
+    assert compared > 100
