@@ -135,15 +135,15 @@ def find_private_numbers(text: str) -> list[Finding]:
 
     Offsets are code point offsets into text. Linear in the length of text: one regex scan finds
     the windows worth a closer look, and there a candidate spans at most 22 digits."""
-    if not isinstance(text, str):
-        return []
+    if not isinstance(text, str) or len(text) < 11:
+        return []  # a candidate window is 11 characters at least (one digit each): most values are shorter
     found: list[Finding] = []
     for window in _CANDIDATE.finditer(text):
         if len(_DIGIT_COUNT(window.group())) < 11:
             continue
         a, b = max(0, window.start() - _MARGIN), min(len(text), window.end() + _MARGIN)
         found += [Finding(f.kind, f.start + a, f.end + a, f.digits) for f in _find(text[a:b])]
-    return _without_overlaps(found)  # neighbouring windows may report a number twice: kept once
+    return _without_overlaps(found) if found else found  # neighbouring windows may report a number twice: kept once
 
 
 def _find(text: str) -> list[Finding]:
