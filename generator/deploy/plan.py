@@ -20,7 +20,6 @@ The new site's hashes: the build's manifest (<site>/.kexie/manifest.json, its "o
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import json
 import os
 import re
@@ -28,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+
+from generator.common.hashing import file_sha256
 
 HEADERS = Path(__file__).with_name("headers.yaml")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -84,14 +85,6 @@ def _files(site: Path, rules: Rules) -> list[str]:
     return sorted(found)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def output_hashes(site: Path, rules: Rules | None = None) -> dict[str, str]:
     """{site path: sha256} of every public file of a built site (module docstring).
 
@@ -108,7 +101,7 @@ def output_hashes(site: Path, rules: Rules | None = None) -> dict[str, str]:
         listed = {p: h for p, h in outputs.items() if isinstance(p, str) and rules.public(p)}
         if sorted(listed) == files and all(isinstance(h, str) and _SHA256.match(h) for h in listed.values()):
             return listed
-    return {path: _sha256(site / path) for path in files}
+    return {path: file_sha256(site / path) for path in files}
 
 
 def read_deployed(path: Path | None) -> dict[str, str]:

@@ -27,6 +27,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from generator.common.hashing import file_sha256
+
 FORMAT = 1
 FOLDER = ".kexie"
 NAME = "manifest.json"
@@ -104,14 +106,6 @@ def read(site: Path, current: dict) -> dict:
     return data
 
 
-def file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fd:
-        for block in iter(lambda: fd.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def outputs(site: Path, known: dict[str, str]) -> dict[str, str]:
     """{relative path: sha256} of every file in `site` but the manifest folder; `known` gives the
     hashes of files linked unchanged from the previous site (not read again)."""
@@ -124,7 +118,7 @@ def outputs(site: Path, known: dict[str, str]) -> dict[str, str]:
             rel = ""
         for name in files:
             path = f"{rel}/{name}" if rel else name
-            result[path] = known.get(path) or file_hash(Path(folder) / name)
+            result[path] = known.get(path) or file_sha256(Path(folder) / name)
     return dict(sorted(result.items()))
 
 
