@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from generator.checks.values import scalars_where
 from generator.common.quoting import LIMIT, escape, quote
 from generator.records.problems import WARNING, Problem
 from generator.records.recordset import FOLDERS, STAFF_OWNER, TYPE_ZH, RecordSet
@@ -154,11 +155,9 @@ def check_consent(records: RecordSet):
                 "privacy-email-consent",
                 "填写了公开邮箱，但本人没有同意公开联系方式（consent.contact 不为 true）：请删除 email，或在取得同意后设 consent.contact: true",
             )
-        for path, value in walk(record.data):
-            if path == ("email",) or not isinstance(value, str):
-                continue
+        for path, value in scalars_where(record.data, _has_contact):
             found = _CONTACT_IN_TEXT.search(value)
-            if found:
+            if path != ("email",):
                 shown = found.group()
                 shown = quote(shown[:3] + "***" + shown[-6:] if len(shown) > 12 else shown[:2] + "***")
                 yield record.at(
@@ -169,6 +168,21 @@ def check_consent(records: RecordSet):
                 )
 
 
+def _has_contact(value) -> bool:
+    return type(value) is str and _CONTACT_IN_TEXT.search(value) is not None
+
+
+def _impossible_date(value) -> bool:
+    """A date the schema's pattern accepts that no calendar has (2016-02-30)."""
+    if type(value) is not str or len(value) != 10 or _DATE.match(value) is None:
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return True
+    return False
+
+
 def check_text_values(records: RecordSet):
     """One walk over every value: impossible dates, and numbers typed so that YAML readers disagree
     on their value (records/scalars.py `ambiguous_number`: 025000, 25_000; only in records that
@@ -177,14 +191,10 @@ def check_text_values(records: RecordSet):
     for record in records.all():
         if record.doc.odd_numbers and (record.type, record.id) not in records.invalid:
             yield from _ambiguous_numbers(record)
-        for path, value in walk(record.data):
-            if isinstance(value, str) and len(value) == 10 and _DATE.match(value):
-                try:
-                    datetime.date.fromisoformat(value)
-                except ValueError:
-                    yield record.at(
-                        path, "date-invalid", f"日期 {escape(value, LIMIT)} 不存在（例如 2 月没有 30 日）：请改为真实的日期"
-                    )
+        for path, value in scalars_where(record.data, _impossible_date):
+            yield record.at(
+                path, "date-invalid", f"日期 {escape(value, LIMIT)} 不存在（例如 2 月没有 30 日）：请改为真实的日期"
+            )
 
 
 def _ambiguous_numbers(record):

@@ -9,7 +9,7 @@ Chinese title, the number masked (CI logs and PR comments are public).
 
 from __future__ import annotations
 
-from generator.checks.integrity import walk
+from generator.checks.values import private_number_candidates
 from generator.common.private_numbers import (  # noqa: F401 - re-exported: one detector for every layer
     ID_NUMBER,
     MOBILE,
@@ -58,11 +58,9 @@ def check_privacy(records: RecordSet, schemas: SchemaSet | None = None):
 
     schemas: for the field's Chinese title in the message (a list item is named by its list)."""
     for record in records.all():
-        for path, value in walk(record.data):
-            if isinstance(value, int) and not isinstance(value, bool):
-                value = str(value)
-            if not isinstance(value, str):
-                continue
+        # only values and keys with 11 digits: the detector finds nothing in the rest (values.py)
+        values, keys = private_number_candidates(record.data)
+        for path, value in values:
             findings = find_private_numbers(value)
             if not findings:
                 continue
@@ -77,20 +75,8 @@ def check_privacy(records: RecordSet, schemas: SchemaSet | None = None):
         for line, column, finding in record.doc.comment_numbers:  # the repository is public too
             for rule, message in describe([finding], "YAML 注释（与记录一起公开在仓库中）"):
                 yield Problem(record.path, line, column, rule, message, ERROR)
-        for path, key in _keys(record.data):  # a field name is printed and published like a value
+        for path, key in keys:  # a field name is printed and published like a value
             findings = find_private_numbers(key)
             if findings:
                 for rule, message in describe(findings, f"字段名 {quote(key, marks='``')} "):
                     yield record.at(path, rule, message, ERROR, key=True)
-
-
-def _keys(value, path=()):
-    """(path, key) of every text key (field name) inside value, at any depth."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(key, str):
-                yield path + (key,), key
-            yield from _keys(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _keys(item, path + (index,))

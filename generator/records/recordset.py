@@ -191,19 +191,23 @@ PARALLEL_FROM = 2000  # below this many files a second process costs more than i
 
 
 def _parse_lean(path: Path):
-    """As _read_and_parse, minus the text: sending every file's text back from the worker cost
-    more than parsing it. A problem's position re-reads the file (see Document.where)."""
+    """As _read_and_parse, as plain data (Document.parts) and minus the text: sending every
+    file's text back from the worker cost more than parsing it, and pickling the Document
+    dataclass four times what its parts cost. A problem's position re-reads the file (see
+    Document.where)."""
     result = _read_and_parse(path)
-    if not isinstance(result, ParseError):
-        result.text, result.source = "", os.path.abspath(path)
-    return result
+    return result if isinstance(result, ParseError) else result.parts()
 
 
 def _parse_all(paths: list[Path]) -> list:
     """Parse files, in two processes when there are many: parsing is most of validation.
     Results are identical either way; only plain data crosses processes."""
     if len(paths) >= PARALLEL_FROM and can_fork():
-        return fork_map(_parse_lean, paths, PARALLEL_FROM)
+        results = fork_map(_parse_lean, paths, PARALLEL_FROM)
+        return [
+            result if isinstance(result, ParseError) else Document.from_parts(result, os.path.abspath(path))
+            for path, result in zip(paths, results)
+        ]
     return [_read_and_parse(path) for path in paths]
 
 

@@ -103,11 +103,15 @@ class PolicyContext:
         return None
 
     def projects(self):
-        """(project, its period or None) for every schema-valid project.
+        """(project, its period or None) for every schema-valid project, in id order.
 
-        A project belongs to the period in force on its approval date (`approved`)."""
-        for record in self.records.valid("project"):
-            yield record, self.period_for(record.data["approved"])
+        A project belongs to the period in force on its approval date (`approved`). Worked out
+        once per context (about fifteen rules ask; records.invalid is settled before policy runs)."""
+        return iter(self._projects)
+
+    @cached_property
+    def _projects(self) -> list:
+        return [(record, self.period_for(record.data["approved"])) for record in self.records.valid("project")]
 
     def project_period(self, project: Record) -> Period | None:
         return self.period_for(project.data["approved"])
