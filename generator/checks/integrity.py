@@ -4,15 +4,13 @@ Private numbers (ID and mobile numbers) have their own detector: generator/check
 
 from __future__ import annotations
 
-import datetime
-import re
 
-from generator.checks.values import scalars_where
+from generator.checks.values import CONTACT_IN_TEXT, scanned
 from generator.common.quoting import LIMIT, escape, quote
 from generator.records.problems import WARNING, Problem
 from generator.records.recordset import FOLDERS, STAFF_OWNER, TYPE_ZH, RecordSet
 from generator.records.scalars import ambiguous_number
-from generator.records.schemas import common_accepts, common_pattern
+from generator.records.schemas import common_accepts
 
 # (record type, path with "*" for every list item, target type, target must be a published expert)
 REFERENCES = [
@@ -34,8 +32,6 @@ REFERENCES = [
     ("proposal", ("societies", "*"), "society", False),
 ]
 
-# the schema's own date pattern (whole value): only dates that pass it can still be impossible (2016-02-30)
-_DATE = common_pattern("date")
 
 
 def walk(value, path=()):
@@ -132,15 +128,6 @@ def check_owners(records: RecordSet):
             )
 
 
-# contact details written into free text: an e-mail address (mailto: links included; ＠ too), or a
-# WeChat / QQ id after its label (微信公众号 is an organisation's public account, not matched);
-# a user name before a URL's host (https://a.cn@evil.example) is the link check's, not an address
-_CONTACT_IN_TEXT = re.compile(
-    r"(?<![A-Za-z0-9_/.%+-])[A-Za-z0-9._%+-]+\s?[@＠]\s?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-    r"|(?:微信号?|[Ww]e[Cc]hat|QQ号?|qq|[Vv][Xx]|[Vv]信)\s?(?:号码|ID|id)?\s?[:：]?\s?[A-Za-z0-9_-]{5,}"
-)
-
-
 def check_consent(records: RecordSet):
     """An expert without `consent.contact: true` publishes no contact details: no `email` field, and
     no e-mail address, WeChat or QQ id written into any other text of the record (a bio's mailto:
@@ -155,8 +142,8 @@ def check_consent(records: RecordSet):
                 "privacy-email-consent",
                 "填写了公开邮箱，但本人没有同意公开联系方式（consent.contact 不为 true）：请删除 email，或在取得同意后设 consent.contact: true",
             )
-        for path, value in scalars_where(record.data, _has_contact):
-            found = _CONTACT_IN_TEXT.search(value)
+        for path, value in scanned(record).contacts:
+            found = CONTACT_IN_TEXT.search(value)
             if path != ("email",):
                 shown = found.group()
                 shown = quote(shown[:3] + "***" + shown[-6:] if len(shown) > 12 else shown[:2] + "***")
@@ -168,21 +155,6 @@ def check_consent(records: RecordSet):
                 )
 
 
-def _has_contact(value) -> bool:
-    return type(value) is str and _CONTACT_IN_TEXT.search(value) is not None
-
-
-def _impossible_date(value) -> bool:
-    """A date the schema's pattern accepts that no calendar has (2016-02-30)."""
-    if type(value) is not str or len(value) != 10 or _DATE.match(value) is None:
-        return False
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return True
-    return False
-
-
 def check_text_values(records: RecordSet):
     """One walk over every value: impossible dates, and numbers typed so that YAML readers disagree
     on their value (records/scalars.py `ambiguous_number`: 025000, 25_000; only in records that
@@ -191,7 +163,7 @@ def check_text_values(records: RecordSet):
     for record in records.all():
         if record.doc.odd_numbers and (record.type, record.id) not in records.invalid:
             yield from _ambiguous_numbers(record)
-        for path, value in scalars_where(record.data, _impossible_date):
+        for path, value in scanned(record).impossible_dates:
             yield record.at(
                 path, "date-invalid", f"日期 {escape(value, LIMIT)} 不存在（例如 2 月没有 30 日）：请改为真实的日期"
             )

@@ -9,7 +9,7 @@ Chinese title, the number masked (CI logs and PR comments are public).
 
 from __future__ import annotations
 
-from generator.checks.values import private_number_candidates
+from generator.checks.values import scanned
 from generator.common.private_numbers import (  # noqa: F401 - re-exported: one detector for every layer
     ID_NUMBER,
     MOBILE,
@@ -59,8 +59,8 @@ def check_privacy(records: RecordSet, schemas: SchemaSet | None = None):
     schemas: for the field's Chinese title in the message (a list item is named by its list)."""
     for record in records.all():
         # only values and keys with 11 digits: the detector finds nothing in the rest (values.py)
-        values, keys = private_number_candidates(record.data)
-        for path, value in values:
+        found = scanned(record)
+        for path, value in found.private_values:
             findings = find_private_numbers(value)
             if not findings:
                 continue
@@ -75,7 +75,7 @@ def check_privacy(records: RecordSet, schemas: SchemaSet | None = None):
         for line, column, finding in record.doc.comment_numbers:  # the repository is public too
             for rule, message in describe([finding], "YAML 注释（与记录一起公开在仓库中）"):
                 yield Problem(record.path, line, column, rule, message, ERROR)
-        for path, key in keys:  # a field name is printed and published like a value
+        for path, key in found.private_keys:  # a field name is printed and published like a value
             findings = find_private_numbers(key)
             if findings:
                 for rule, message in describe(findings, f"字段名 {quote(key, marks='``')} "):

@@ -229,7 +229,7 @@ def _check(root, git, commit, prefix, changes, schemas, full) -> ChangedResult:
     todo = sorted(k for k in load if k in files and k not in parsed)
     todo += sorted(k for k in files if k[0] == aff.POLICY and k not in parsed and k not in load)
     stale = False
-    for key, result in zip(todo, _parse_all([root / files[k] for k in todo])):
+    for key, result in zip(todo, _parse_all([(root / files[k], None) for k in todo])):
         parsed[key] = result
         if key not in changed and _facts(key[0], result) != graph.encoded.get(key):
             # the cache disagrees with the file (hand-edited, or a poisoned CI cache): the plan is
@@ -297,7 +297,7 @@ def _graph(root, git, commit, prefix, changes, tree, files, parsed):
         else:
             versions[key] = [facts]
     # unchanged since REF: the file on disk is the blob, so read it there, in two processes when many
-    for (key, sha), result in zip(missing, _parse_all([root / files[k] for k, _ in missing])):
+    for (key, sha), result in zip(missing, _parse_all([(root / files[k], None) for k, _ in missing])):
         versions[key] = [_facts(key[0], result)]
         cache.put(sha, versions[key][0])
     old = [(p[len(prefix):], sha) for p, sha, _ in changes if sha != ZERO]

@@ -6,6 +6,7 @@ import gc
 import os
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from generator.common.forking import can_fork, fork_map
@@ -190,38 +191,51 @@ def _read_and_parse(path: Path):
 PARALLEL_FROM = 2000  # below this many files a second process costs more than it saves
 
 
-def _parse_lean(path: Path):
+def _parse_scanned(item: tuple, scan=None):
+    """_read_and_parse of (path, record type), with doc.scanned = scan(record type, data)."""
+    path, record_type = item
+    result = _read_and_parse(path)
+    if scan is not None and not isinstance(result, ParseError):
+        result.scanned = scan(record_type, result.data)
+    return result
+
+
+def _parse_lean(item: tuple, scan=None):
     """As _read_and_parse, as plain data (Document.parts) and minus the text: sending every
     file's text back from the worker cost more than parsing it, and pickling the Document
     dataclass four times what its parts cost. A problem's position re-reads the file (see
     Document.where)."""
-    result = _read_and_parse(path)
+    result = _parse_scanned(item, scan)
     return result if isinstance(result, ParseError) else result.parts()
 
 
-def _parse_all(paths: list[Path]) -> list:
-    """Parse files, in two processes when there are many: parsing is most of validation.
-    Results are identical either way; only plain data crosses processes."""
-    if len(paths) >= PARALLEL_FROM and can_fork():
-        results = fork_map(_parse_lean, paths, PARALLEL_FROM)
+def _parse_all(items: list[tuple[Path, str]], scan=None) -> list:
+    """Parse files ((path, record type) each), in two processes when there are many: parsing is
+    most of validation. Results are identical either way; only plain data crosses processes."""
+    if len(items) >= PARALLEL_FROM and can_fork():
+        results = fork_map(partial(_parse_lean, scan=scan), items, PARALLEL_FROM)
         return [
             result if isinstance(result, ParseError) else Document.from_parts(result, os.path.abspath(path))
-            for path, result in zip(paths, results)
+            for (path, _), result in zip(items, results)
         ]
-    return [_read_and_parse(path) for path in paths]
+    return [_parse_scanned(item, scan) for item in items]
 
 
-def load_records(root: Path) -> tuple[RecordSet, list[Problem]]:
+def load_records(root: Path, scan=None) -> tuple[RecordSet, list[Problem]]:
+    """Every record file under root, parsed: (records, the problems of files that could not be
+    read or parsed). scan: a function (record type, data) → anything, run on each parsed record
+    where it was parsed (in the parsing processes) and kept as record.doc.scanned — the checks'
+    per-value walks (checks/values.py), so the main process need not walk every value again."""
     gc_was_enabled = gc.isenabled()
     gc.disable()  # hundreds of thousands of small objects, none cyclic: collections only cost time
     try:
-        return _load_records(root)
+        return _load_records(root, scan)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _load_records(root: Path) -> tuple[RecordSet, list[Problem]]:
+def _load_records(root: Path, scan=None) -> tuple[RecordSet, list[Problem]]:
     records = RecordSet(root=root)
     problems: list[Problem] = []
     shown_root = display_path(root)  # relpath once, not per file: it was 10% of loading
@@ -256,7 +270,7 @@ def _load_records(root: Path) -> tuple[RecordSet, list[Problem]]:
         folder = path.relative_to(root).parts
         if why == "symlink" and not is_dir and len(folder) == 2 and folder[0] in RECORD_TYPES:
             records.unparsed.add((RECORD_TYPES[folder[0]], path.stem))  # its one error is enough
-    results = _parse_all([path for path, _, _ in wanted])
+    results = _parse_all([(path, record_type) for path, record_type, _ in wanted], scan)
     for (path, record_type, shown), result in zip(wanted, results):
         if isinstance(result, ParseError):
             problems.append(Problem(shown, result.line, result.column, result.rule, result.message))

@@ -83,19 +83,23 @@ class Document:
     # private numbers in YAML comments, (line, column, Finding): comments are published with the
     # repository, though no page shows them (checks/privacy.py words them)
     comment_numbers: list = field(default_factory=list)
+    # what the per-value checks need, found where the file was parsed (checks/values.py `scan`,
+    # passed to recordset.load_records): None until then
+    scanned: object = None
 
     def parts(self) -> tuple:
         """The document as plain data (no node tree, no text): what a parsing process sends back;
         `Document.from_parts(parts, source)` rebuilds it. Pickling a tuple of plain values costs
         a quarter of pickling the dataclass."""
         return (self.data, self.first_line, self.findings, self.floats, self.odd_numbers,
-                self.maybe_blank, self.comment_numbers)
+                self.maybe_blank, self.comment_numbers, self.scanned)
 
     @classmethod
     def from_parts(cls, parts: tuple, source: str) -> "Document":
         """The Document `parts()` described, reading its text (for positions) from `source` when needed."""
-        data, first_line, findings, floats, odd_numbers, maybe_blank, comment_numbers = parts
-        return cls(data, None, first_line, "", source, findings, floats, odd_numbers, maybe_blank, comment_numbers)
+        data, first_line, findings, floats, odd_numbers, maybe_blank, comment_numbers, scanned = parts
+        return cls(data, None, first_line, "", source, findings, floats, odd_numbers, maybe_blank,
+                   comment_numbers, scanned)
 
     def _source(self) -> str:
         text = self.text

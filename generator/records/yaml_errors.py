@@ -45,6 +45,7 @@ def _dash(ch: str) -> str:
 # vertical-form, modifier-letter) and the other spaces YAML does not count as spaces — U+00A0
 # 不间断空格 above all, which pages and WeChat paste — in indentation or after a colon.
 _COLONS = "：﹕∶︓꞉"
+_HAS_COLON = re.compile(f"[{_COLONS}]").search  # any full-width colon lookalike: one C scan
 _WIDE_SPACES = "\u3000\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
 _COLON_KEY = re.compile(f"[A-Za-z_][A-Za-z0-9_-]*[ {_WIDE_SPACES}]*([{_COLONS}])")
 _SPACE_AFTER_COLON = re.compile(f"[A-Za-z_][A-Za-z0-9_-]*:([{_WIDE_SPACES}])")
@@ -197,7 +198,7 @@ class Lookalikes:
         """Called for every plain scalar; keeps only those whose first character can matter."""
         value = node.value
         if value and (
-            value[0] in VALUE_STARTS or "＃" in value or "﹟" in value or (key and any(c in value for c in _COLONS))
+            value[0] in VALUE_STARTS or "＃" in value or "﹟" in value or (key and _HAS_COLON(value) is not None)
         ):  # nearly never true
             self.candidates.append((node.start_mark.index, value, key))
 
