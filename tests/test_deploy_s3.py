@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.common.hashing import BUILD_MANIFEST, write_json_gz
 from generator.deploy.plan import Rules, make_plan, output_hashes
 from tests.sitebuild import REPO, demo_site, make_project, run_kexie
 
@@ -141,13 +142,13 @@ def test_build_manifest_outputs_are_preferred_only_when_they_list_the_files(tmp_
     (site / "a.html").write_text("a", encoding="utf-8")
     (site / ".kexie-site").write_text("marker", encoding="utf-8")
     fake = "f" * 64
-    (site / ".kexie" / "manifest.json").write_text(json.dumps({"outputs": {"a.html": fake}}), encoding="utf-8")
+    write_json_gz(site.joinpath(*BUILD_MANIFEST), {"outputs": {"a.html": fake}})
     assert output_hashes(site) == {"a.html": fake}  # the build's own map, no re-hashing
     (site / "b.css").write_text("b", encoding="utf-8")  # the map is stale: hash the files
     assert output_hashes(site) == {
         "a.html": hashlib.sha256(b"a").hexdigest(), "b.css": hashlib.sha256(b"b").hexdigest(),
     }
-    plan = make_plan(output_hashes(site), {"a.html": fake, ".kexie/manifest.json": fake, "gone.html": fake})
+    plan = make_plan(output_hashes(site), {"a.html": fake, ".kexie/manifest.json.gz": fake, "gone.html": fake})
     assert plan.upload == ["a.html", "b.css"] and plan.delete == ["gone.html"]
     assert Rules.load().headers("b.css") == ("text/css; charset=utf-8", "public, max-age=300, must-revalidate")
 

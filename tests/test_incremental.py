@@ -9,8 +9,8 @@ full build of the same records, and untouched pages must be the previous files (
 
 from __future__ import annotations
 
+import gzip
 import hashlib
-import json
 import os
 import re
 import shutil
@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from generator.site.build import build_site
+from generator.common.hashing import read_json_gz, write_json_gz
 from generator.site.manifest import path_of
 from tests.gitrepo import Repo
 from tests.sitebuild import REPO
@@ -139,7 +140,7 @@ STEPS = [("edits", _edits), ("additions and deletions", _additions_deletions), (
 
 def pages(out: Path) -> dict[str, tuple[str, int]]:
     """Each record page of the manifest: (its key, the inode of its index.html)."""
-    data = json.loads(path_of(out).read_text(encoding="utf-8"))["pages"]
+    data = read_json_gz(path_of(out))["pages"]
     return {url: (entry["key"], os.stat(out / url / "index.html").st_ino) for url, entry in data.items()}
 
 
@@ -182,22 +183,29 @@ def test_unchanged_rebuild_reuses_everything_and_outputs_list_every_file(project
     _copy(built, out)
     notice = build(project.root, out)
     assert re.fullmatch(r"增量生成：重新生成 0 项，沿用上次的 \d+ 项。", notice), notice
-    data = json.loads(path_of(out).read_text(encoding="utf-8"))
+    data = read_json_gz(path_of(out))
     files = {p for p, v in tree(out).items() if v is not None and not p.startswith(".kexie/")}
     assert set(data["outputs"]) == files
 
     assert data["outputs"]["api/experts.json"] == hashlib.sha256((out / "api/experts.json").read_bytes()).hexdigest()
 
 
+def _edit_fingerprint(part: str):
+    def spoil(manifest: Path) -> None:
+        data = read_json_gz(manifest)
+        data["fingerprint"][part] = "0" + data["fingerprint"][part]
+        write_json_gz(manifest, data)
+    return spoil
+
+
 @pytest.mark.parametrize("spoil, reason", [
-    (lambda m: m.write_text("{不是 JSON", encoding="utf-8"), "上次生成的清单（.kexie/manifest.json）已损坏或格式不符"),
-    (lambda m: m.unlink(), "输出目录中没有上次生成的清单（.kexie/manifest.json）"),
-    (lambda m: m.write_text(m.read_text(encoding="utf-8").replace('"code":"', '"code":"0', 1), encoding="utf-8"),
-     "生成器的代码、模板或版本变了"),
-    (lambda m: m.write_text(m.read_text(encoding="utf-8").replace('"policies":"', '"policies":"0', 1), encoding="utf-8"),
-     "政策文件（records/policies/）变了"),
-    (lambda m: m.write_text(m.read_text(encoding="utf-8").replace('"schemas":"', '"schemas":"0', 1), encoding="utf-8"),
-     "结构定义（schemas/）变了"),
+    (lambda m: m.write_text("{不是 JSON", encoding="utf-8"), "上次生成的清单（.kexie/manifest.json.gz）已损坏或格式不符"),
+    (lambda m: m.write_bytes(m.read_bytes()[:-9]), "上次生成的清单（.kexie/manifest.json.gz）已损坏或格式不符"),  # cut short
+    (lambda m: m.write_bytes(gzip.compress(b'{"format": 1, "pages": {}}')), "上次生成的清单（.kexie/manifest.json.gz）已损坏或格式不符"),
+    (lambda m: m.unlink(), "输出目录中没有上次生成的清单（.kexie/manifest.json.gz）"),
+    (_edit_fingerprint("code"), "生成器的代码、模板或版本变了"),
+    (_edit_fingerprint("policies"), "政策文件（records/policies/）变了"),
+    (_edit_fingerprint("schemas"), "结构定义（schemas/）变了"),
 ])
 def test_what_the_manifest_cannot_vouch_for_means_a_full_build(project, built, tmp_path, spoil, reason):
     out = tmp_path / "site"

@@ -13,7 +13,7 @@ so a failed deploy leaves the old manifest: the next plan uploads again what may
 Never planned: the build's private state and markers (headers.yaml: private) and the deployed
 manifest's own name. Headers come from headers.yaml (data), by extension and path pattern.
 
-The new site's hashes: the build's manifest (<site>/.kexie/manifest.json, its "outputs" map
+The new site's hashes: the build's manifest (<site>/.kexie/manifest.json.gz, its "outputs" map
 {path: sha256}) when it lists exactly the files on disk, else each file hashed here.
 """
 
@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.common.hashing import file_sha256
+from generator.common.hashing import build_outputs, file_sha256
 
 HEADERS = Path(__file__).with_name("headers.yaml")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -93,11 +93,8 @@ def output_hashes(site: Path, rules: Rules | None = None) -> dict[str, str]:
     if not site.is_dir():
         raise PlanError(f"找不到网站目录 {site}：请先运行 kexie build --out {site}")
     files = _files(site, rules)
-    try:
-        outputs = json.loads((site / ".kexie" / "manifest.json").read_text(encoding="utf-8")).get("outputs")
-    except (OSError, ValueError, AttributeError):
-        outputs = None
-    if isinstance(outputs, dict):
+    outputs = build_outputs(site)
+    if outputs is not None:
         listed = {p: h for p, h in outputs.items() if isinstance(p, str) and rules.public(p)}
         if sorted(listed) == files and all(isinstance(h, str) and _SHA256.match(h) for h in listed.values()):
             return listed

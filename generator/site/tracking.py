@@ -21,6 +21,7 @@ import hashlib
 COLLECTIONS = ("experts", "societies", "workstations", "projects", "needs", "proposals")
 NOT_TRACKED = {"labels"}  # covered by the schemas fingerprint: a change there means a full build
 ABSENT = "-"
+KEY_DIGITS = 32  # hex digits of a page key kept in the manifest: 128 bits
 
 
 def digest(text: str) -> str:
@@ -115,6 +116,8 @@ class Fingerprints:
         return ABSENT if record is None else digest(repr(record))
 
     def key(self, base: str, deps) -> str:
-        """The page key: `base` (what the page's own writer adds: global inputs) and each dependency's hash."""
+        """The page key: `base` (what the page's own writer adds: global inputs) and each
+        dependency's hash; 32 hex digits, the first 128 bits of a sha256 (why that is enough:
+        generator/site/manifest.py)."""
         lines = [base] + [f"{dep}\t{self.of(dep)}" for dep in sorted(deps)]
-        return digest("\n".join(lines))
+        return digest("\n".join(lines))[:KEY_DIGITS]
