@@ -124,6 +124,9 @@ class Scan(NamedTuple):
     contacts: list  # (path, text) of an expert's texts with contact details: check_consent
 
 
+NOTHING = Scan((), (), (), ())
+
+
 def scan(record_type: str, data) -> Scan:
     """The Scan of one record's data. Runs where the record is parsed (records/recordset.py
     `load_records(scan=…)`: in the parsing processes, beside the YAML), so the checks in the main
@@ -131,6 +134,8 @@ def scan(record_type: str, data) -> Scan:
     values, keys = private_number_candidates(data)
     dates = scalars_where(data, impossible_date)
     contacts = scalars_where(data, has_contact) if record_type == "expert" else []
+    if not (values or keys or dates or contacts):
+        return NOTHING  # nearly every record: one shared Scan (and one pickled per chunk)
     return Scan(values, keys, dates, contacts)
 
 

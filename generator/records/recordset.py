@@ -39,7 +39,7 @@ TYPE_ZH = {  # record type → its name in messages
 STAFF_OWNER = "kexie"  # `owner: kexie` means the association's own staff maintain the record
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     type: str
     id: str  # the file name's stem: the id every reference uses
