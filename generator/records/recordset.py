@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -172,11 +174,28 @@ def skipped_problem(root: Path, path: Path, is_dir: bool, why: str, shown: str) 
     return Problem(shown, 0, 0, "file-symlink", f"这个{what}是符号链接{where}{unread}：records/ 中只能放普通的{what}，请删除链接，换成{what}本身", ERROR)
 
 
+_NOT_REGULAR = "不是普通文件（符号链接、设备或管道）：记录必须是普通的文本文件"
+# open without following a final symlink and without waiting on a FIFO, then ask the open file
+# what it is: one open and one fstat instead of two stats before the open (240,000 files)
+_NO_WAIT = getattr(os, "O_NOFOLLOW", 0) and os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
 def _read_bounded(path: Path) -> bytes:
     """Read at most one byte past the cap: a symlink to /dev/zero or a FIFO cannot hang us."""
-    if path.is_symlink() or not path.is_file():
-        raise OSError(0, "不是普通文件（符号链接、设备或管道）：记录必须是普通的文本文件")
-    with open(path, "rb") as handle:
+    if not _NO_WAIT:  # no O_NOFOLLOW (Windows): ask first
+        if path.is_symlink() or not path.is_file():
+            raise OSError(0, _NOT_REGULAR)
+        with open(path, "rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    try:
+        fd = os.open(path, _NO_WAIT)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:  # the file is a symlink
+            raise OSError(0, _NOT_REGULAR) from None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO, a device, a folder
+            raise OSError(0, _NOT_REGULAR)
         return handle.read(MAX_BYTES + 1)
 
 

@@ -15,9 +15,9 @@ import yaml
 
 from generator.common.quoting import LIMIT, escape, quote
 from generator.records.comments import comment_numbers
-from generator.records.scalars import ambiguous_number, scalar
+from generator.records.scalars import ambiguous_number, plain_value, scalar
 from generator.records.text import LINE_BREAKS, Finding, char_name, needs_normalizing, normalize, normalize_data
-from generator.records.yaml_errors import RULE as FULLWIDTH, TAB, Lookalikes, explain, fullwidth_before, key_too_long
+from generator.records.yaml_errors import RULE as FULLWIDTH, TAB, VALUE_STARTS, Lookalikes, explain, fullwidth_before, key_too_long
 
 try:  # libyaml's C parser is ~10x faster; fall back to pure Python where it is missing
     from yaml import CBaseLoader as _Loader
@@ -315,32 +315,21 @@ def _construct(node, depth: int, look: _Construction):
     if node.tag not in _STANDARD_TAGS:
         raise _Refused("yaml-tag", f"不支持 YAML 标签 {escape(node.tag, LIMIT)}：请删掉以 ! 开头的标记，直接写值", node.start_mark)
     kind = type(node)
-    if kind is yaml.ScalarNode:
-        if not node.style:
-            look.note(node, False)
-        value = scalar(node)
-        kind = type(value)
-        if kind is str:
-            if value and not value[0].isalnum():
-                look.maybe_blank = True
-            if len(value) <= _SHARED_UP_TO:
-                value = _intern(value)
-            return value
-        if kind is float:
-            look.floats = True
-        if (kind is int or kind is float) and ambiguous_number(node.value):
-            look.odd_numbers = True
-        return value
+    if kind is _Scalar:
+        return _scalar(node, look)
     if depth >= MAX_DEPTH:
         raise _Refused("yaml-depth", f"嵌套超过 {MAX_DEPTH} 层：记录不需要这么深的结构，请检查缩进", node.start_mark)
     if len(node.value) > MAX_ITEMS:
         raise _Refused("yaml-size", f"一个列表或映射中有 {len(node.value)} 项，超过上限 {MAX_ITEMS} 项：请检查是否粘贴了多余内容", node.start_mark)
     depth += 1
     if kind is yaml.SequenceNode:
-        return [_construct(item, depth, look) for item in node.value]
+        return [
+            _scalar(item, look) if type(item) is _Scalar and item.tag == _STR else _construct(item, depth, look)
+            for item in node.value
+        ]
     result = {}
     for key_node, value_node in node.value:
-        if type(key_node) is not yaml.ScalarNode:
+        if type(key_node) is not _Scalar:
             raise _Refused("yaml-syntax", "字段名必须是简单文字", key_node.start_mark)
         key = _intern(key_node.value)  # one string per distinct field name, not one per record
         if not key_node.style:
@@ -352,5 +341,36 @@ def _construct(node, depth: int, look: _Construction):
                 f"字段 {quote(key, marks='``')} 重复出现（第一次在第 {first} 行）：请删掉其中一个，或合并两处的内容",
                 key_node.start_mark,
             )
-        result[key] = _construct(value_node, depth, look)
+        # a scalar with the default tag (nearly every value) straight away: one call less a value
+        if type(value_node) is _Scalar and value_node.tag == _STR:
+            result[key] = _scalar(value_node, look)
+        else:
+            result[key] = _construct(value_node, depth, look)
     return result
+
+
+_Scalar = yaml.ScalarNode
+_STR = "tag:yaml.org,2002:str"
+
+
+def _scalar(node, look: _Construction):
+    """A scalar node's value (records/scalars.py), noting what construction notices (see _Construction)."""
+    if not node.style:
+        text = node.value
+        if text and (text[0] in VALUE_STARTS or "＃" in text or "﹟" in text):  # Lookalikes.note, inlined
+            look.note(node, False)
+        value = plain_value(text) if node.tag == _STR else scalar(node)
+    else:
+        value = scalar(node)
+    kind = type(value)
+    if kind is str:
+        if value and not value[0].isalnum():
+            look.maybe_blank = True
+        if len(value) <= _SHARED_UP_TO:
+            value = _intern(value)
+        return value
+    if kind is float:
+        look.floats = True
+    if (kind is int or kind is float) and ambiguous_number(node.value):
+        look.odd_numbers = True
+    return value
