@@ -257,3 +257,53 @@ def test_manifest_file_is_deterministic_gzip(tmp_path):
     one.write_bytes(one.read_bytes()[:-5])
     with pytest.raises(ValueError):
         read_json_gz(one)
+
+
+# ---------------------------------------------------------------- anchors: the second parse only when needed
+
+
+def _as_before(raw: bytes, monkeypatch) -> object:
+    """parse(raw) as it was: every text with a `&` or `*` read for anchors before composing."""
+    from generator.records import strict_yaml
+
+    real = strict_yaml.yaml.compose
+
+    def compose(text, Loader):
+        if "&" in text or "*" in text:
+            strict_yaml._refuse_anchors(text)
+        return real(text, Loader=Loader)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(strict_yaml.yaml, "compose", compose)
+        return parse(raw)
+
+
+def _summary(result) -> tuple:
+    if isinstance(result, Document):
+        return ("doc", repr(result.data), result.first_line)
+    return ("error", result.rule, result.message, result.line, result.column)
+
+
+ALIAS_TEXTS = [
+    "a: *x\n", "a: [*x, 1]\n", "a: [1\nb: *x\n", "a: *x\nb: [1\n", "a: 1\nb: *x\nc: 2\n",
+    "a: |\n  **粗体**\nb: *x\n", "a: \"*x\"\nb: [\n", "- *x\n- 1\n", "a: **b**\n", "a: b\n*x : 1\n",
+    "a: &x 1\nb: *x\n", "a: \x07*\n", "* a\n", "a: b *c\n", "a: [**]\n", "{a: *b}\n",
+]
+
+
+@pytest.mark.parametrize("text", ALIAS_TEXTS)
+def test_alias_without_anchor_gives_the_same_problem_as_before(text, monkeypatch):
+    raw = text.encode("utf-8")
+    assert _summary(parse(raw)) == _summary(_as_before(raw, monkeypatch))
+
+
+def test_an_alias_is_still_refused_where_it_is():
+    error = parse("id: x\nname: *who\n".encode("utf-8"))
+    assert (error.rule, error.line, error.column) == ("yaml-alias", 2, 7)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet="ab1: -*[]{},\n'\"#|>!&%", max_size=30))
+def test_property_anchor_handling_unchanged(monkeypatch, text):
+    raw = text.encode("utf-8")
+    assert _summary(parse(raw)) == _summary(_as_before(raw, monkeypatch))

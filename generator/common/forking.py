@@ -51,7 +51,7 @@ def fork_map(function, items: list, min_items: int) -> list:
         return [function(item) for item in items]
     _TASK = function
     try:
-        chunks = [items[i : i + max(1, len(items) // 16)] for i in range(0, len(items), max(1, len(items) // 16))]
+        chunks = _chunks(items, CHUNKS * 4)  # small chunks: a worker holds one chunk's results at a time
         pool = multiprocessing.get_context("fork").Pool(2, initializer=_default_signals)
         try:
             results = pool.map(_run, chunks)

@@ -217,9 +217,14 @@ def parse(raw: bytes, keep_tree: bool = True) -> Document | ParseError:
             column,
         )
     try:
-        if "&" in text or "*" in text:
+        if "&" in text:
             _refuse_anchors(text)
-        node = yaml.compose(text, Loader=_FastLoader)
+        try:
+            node = yaml.compose(text, Loader=_FastLoader)
+        except yaml.YAMLError:
+            if "*" in text and "&" not in text:
+                _refuse_anchors(text)  # the first problem in event order, as if it had run first
+            raise
     except _Refused as exc:
         return exc.error
     except yaml.reader.ReaderError as exc:
@@ -279,7 +284,13 @@ def parse(raw: bytes, keep_tree: bool = True) -> Document | ParseError:
 
 
 def _refuse_anchors(text: str) -> None:
-    """Anchors and aliases are refused outright: the cheapest sure defence against YAML bombs."""
+    """Anchors and aliases are refused outright: the cheapest sure defence against YAML bombs.
+
+    Raises _Refused at the first anchor or alias event, or the YAMLError of the first syntax error
+    before it. parse() runs it before composing only when the text has a `&`: without one there is
+    no anchor, and an alias without an anchor makes composing fail — only then is it run, and it
+    finds the same first problem it would have found first (`**bold**` in a bio no longer costs a
+    second parse of one file in five)."""
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise _Refused(
