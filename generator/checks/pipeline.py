@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 from generator.checks.integrity import check_integrity
@@ -15,8 +13,7 @@ from generator.checks.dates import check_dates
 from generator.checks.text import check_links, check_text
 from generator.checks.values import scan
 from generator.records.problems import ERROR, Problem, Report
-from generator.common.forking import Background
-from generator.records.recordset import PARALLEL_FROM, RecordSet, load_records
+from generator.records.recordset import RecordSet, load_records
 from generator.records.schemas import SchemaSet, find_schemas_dir
 
 
@@ -49,23 +46,13 @@ def check_loaded(records: RecordSet, problems: list[Problem], schemas: SchemaSet
             reported.add((record.path, field))
     report.extend(check_text(records, schemas, reported))  # before the checks that use records.valid()
     report.extend(check_links(records, schemas))
-    # the checks below only read the records and return problems: where there are many records,
-    # policy (the longest, reading projects and periods) runs in a forked process while the others
-    # run here (the problems are the same, in the same order). The forked process shares the
-    # records' pages; gc.freeze keeps its collector from writing into (and so copying) all of them.
-    many = sum(len(of_type) for of_type in records.by_type.values()) >= PARALLEL_FROM
-    if many:
-        gc.freeze()
-    side = Background([partial(_listed, check_policy, records, schemas)], fork=many)
-    try:
-        integrity = _listed(check_integrity, records, schemas.vocab["district"].get("x-validity"))
-        privacy = _listed(check_privacy, records, schemas) + _listed(check_dates, records, schemas)
-        names = _listed(check_names, records, schemas)
-        (policy,) = side.wait()
-    finally:
-        side.stop()
-        if many:
-            gc.unfreeze()
+    # in this process, one after the other: a forked checker shared the records' pages but copied
+    # most of them as it read (reference counts), which doubled validate's memory at 100,000
+    # experts for a few seconds saved; the per-value walks already ran in the parsing processes
+    integrity = _listed(check_integrity, records, schemas.vocab["district"].get("x-validity"))
+    privacy = _listed(check_privacy, records, schemas) + _listed(check_dates, records, schemas)
+    names = _listed(check_names, records, schemas)
+    policy = _listed(check_policy, records, schemas)
     for problems in (integrity, privacy, names, policy):
         report.extend(problems)
     # one message per value: a value with an error must be edited anyway, so the warning that its
