@@ -307,3 +307,61 @@ def test_an_alias_is_still_refused_where_it_is():
 def test_property_anchor_handling_unchanged(monkeypatch, text):
     raw = text.encode("utf-8")
     assert _summary(parse(raw)) == _summary(_as_before(raw, monkeypatch))
+
+
+# ---------------------------------------------------------------- the walk over the records folder
+
+
+def _walk_as_before(root, skipped):
+    """recordset.iter_files as it was, on os.walk and a stat per entry."""
+    import os
+    from pathlib import Path
+
+    from generator.records.recordset import QUIET_HIDDEN, RECORD_TYPES
+
+    def unreadable(error):
+        skipped.append((Path(error.filename or root), True, "unreadable"))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+        folder = Path(dirpath)
+        keep = []
+        for name in sorted(dirnames):
+            if (folder / name).is_symlink():
+                skipped.append((folder / name, True, "symlink"))
+            elif name.startswith("."):
+                skipped.append((folder / name, True, "hidden"))
+            else:
+                keep.append(name)
+        dirnames[:] = keep
+        relative = folder.relative_to(root).parts
+        record_type = RECORD_TYPES.get(relative[0]) if len(relative) == 1 else None
+        for name in sorted(filenames):
+            if (folder / name).is_symlink():
+                skipped.append((folder / name, False, "symlink"))
+            elif name.startswith("."):
+                if name not in QUIET_HIDDEN:
+                    skipped.append((folder / name, False, "hidden"))
+            else:
+                yield folder / name, record_type
+
+
+def test_records_walk_is_the_os_walk_it_replaced(tmp_path):
+    import os
+
+    from generator.records.recordset import iter_files
+
+    root = tmp_path / "records"
+    for folder in ("experts", "experts/sub/deeper", "projects", "misc", ".hidden", "b", "a/z", "a/b"):
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    for name in ("experts/b.yaml", "experts/a.yaml", "experts/A.yaml", "experts/.gitkeep", "experts/.x.yaml",
+                 "experts/sub/c.yaml", "experts/sub/deeper/d.yaml", "projects/p.yml", "misc/m.yaml", "top.yaml",
+                 ".hidden/h.yaml", "a/z/1.yaml", "a/b/2.yaml", "b/3.txt", "experts/\u5f20\u4f1f.yaml"):
+        (root / name).write_text("id: x\n", encoding="utf-8")
+    os.symlink(root / "experts", root / "linked")  # a link to a folder
+    os.symlink(root / "experts" / "a.yaml", root / "experts" / "link.yaml")
+    os.symlink(root / "nowhere.yaml", root / "projects" / "dangling.yaml")
+    os.mkfifo(root / "projects" / "fifo.yaml")
+    before, now = [], []
+    assert list(iter_files(root, now)) == list(_walk_as_before(root, before))
+    assert now == before and len(now) >= 5
+

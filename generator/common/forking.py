@@ -10,16 +10,31 @@ parent's memory, so the work needs no pickling on the way in; results come back 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
 import sys
 import threading
+from contextlib import contextmanager
 from typing import Callable
 
 _TASK = None  # the function the children run, inherited through fork
 _STAGES: list = []  # the stand-alone stages the children run, inherited through fork
 CHUNKS = 16  # items are handed out in this many chunks: both processes end at about the same time
+
+
+@contextmanager
+def _frozen():
+    """Fork inside this: the children start with every inherited object frozen (gc.freeze), so
+    their garbage collector never walks them — it would write into each object's header and so
+    copy every page the parent shares with them (the build's model, the records). The parent
+    unfreezes as soon as the children exist."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def can_fork() -> bool:
@@ -52,7 +67,8 @@ def fork_map(function, items: list, min_items: int) -> list:
     _TASK = function
     try:
         chunks = _chunks(items, CHUNKS * 4)  # small chunks: a worker holds one chunk's results at a time
-        pool = multiprocessing.get_context("fork").Pool(2, initializer=_default_signals)
+        with _frozen():
+            pool = multiprocessing.get_context("fork").Pool(2, initializer=_default_signals)
         try:
             results = pool.map(_run, chunks)
             pool.close()  # the workers finish and exit on their own: no SIGTERM needed
@@ -88,7 +104,9 @@ def fork_stages(stages: list[Callable[[], object]], function, items: list, min_i
     _TASK, _STAGES = function, list(stages)
     try:
         tasks = [("stage", i) for i in range(len(stages))] + [("items", chunk) for chunk in _chunks(items, CHUNKS * 4)]
-        with multiprocessing.get_context("fork").Pool(2) as pool:
+        with _frozen():
+            pool = multiprocessing.get_context("fork").Pool(2)
+        with pool:
             pending = pool.map_async(_task, tasks, chunksize=1)
             extra = beside() if beside else None
             results = pending.get()
@@ -124,7 +142,8 @@ class Background:
             context = multiprocessing.get_context("fork")
             self.receive, send = context.Pipe(duplex=False)
             self.process = context.Process(target=_background, args=(self.stages, send), daemon=True)
-            self.process.start()
+            with _frozen():
+                self.process.start()
             send.close()
 
     def wait(self) -> list:

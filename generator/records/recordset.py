@@ -92,6 +92,17 @@ class RecordSet:
         )
         return (r for r in source if (r.type, r.id) not in self.invalid)
 
+    def only(self, paths) -> "RecordSet":
+        """A RecordSet of the records whose shown path is in `paths` (and this one's invalid and
+        unparsed sets): what a later stage keeps when it needs a few records, so the rest can be
+        freed (the build keeps the records that have warnings, for the yearly report)."""
+        paths = set(paths)
+        kept = RecordSet(root=self.root, invalid=set(self.invalid), unparsed=set(self.unparsed))
+        for record in self.all():
+            if record.path in paths:
+                kept.of(record.type)[record.id] = record
+        return kept
+
     def published_experts(self) -> dict[str, Record]:
         # judged on the raw data, so an expert with an unrelated schema error is not called unconsented
         return {
@@ -123,34 +134,56 @@ def iter_files(root: Path, skipped: list | None = None):
     """Every regular file under root, sorted, with the record type its folder implies (None:
     misplaced). Hidden entries (a name starting with ".") and symlinks, to folders or files, are
     not read; each is appended to `skipped` as (path, is_dir, "hidden" | "symlink" | "unreadable")
-    so the caller can say so, except the files in QUIET_HIDDEN. A folder os.walk cannot list
+    so the caller can say so, except the files in QUIET_HIDDEN. A folder that cannot be listed
     (permissions) is "unreadable", not silently left out."""
-    skipped = [] if skipped is None else skipped
+    for folder, _relative, name, record_type in _entries(root, [] if skipped is None else skipped):
+        yield Path(folder, name), record_type
 
-    def unreadable(error: OSError) -> None:
-        skipped.append((Path(error.filename or root), True, "unreadable"))
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):  # links not followed
-        folder = Path(dirpath)
+def _entries(root: Path, skipped: list):
+    """iter_files as (folder, its parts relative to root, file name, record type) strings: the
+    same files in the same order, without a Path and a stat per file (os.scandir says which entry
+    is a folder or a link). Folders as os.walk sees them: top-down, names sorted, a link to a
+    folder not followed."""
+    stack = [(str(root), ())]
+    while stack:
+        folder, relative = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as error:
+            skipped.append((Path(error.filename or folder), True, "unreadable"))
+            continue
+        dirs, files = [], []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()  # follows a link, as os.walk does
+            except OSError:
+                is_dir = False
+            (dirs if is_dir else files).append(entry)
         keep = []
-        for name in sorted(dirnames):
-            if (folder / name).is_symlink():
-                skipped.append((folder / name, True, "symlink"))
-            elif name.startswith("."):
-                skipped.append((folder / name, True, "hidden"))
+        for entry in sorted(dirs, key=_name):
+            if entry.is_symlink():
+                skipped.append((Path(folder, entry.name), True, "symlink"))
+            elif entry.name.startswith("."):
+                skipped.append((Path(folder, entry.name), True, "hidden"))
             else:
-                keep.append(name)
-        dirnames[:] = keep
-        relative = folder.relative_to(root).parts
+                keep.append(entry.name)
         record_type = RECORD_TYPES.get(relative[0]) if len(relative) == 1 else None
-        for name in sorted(filenames):
-            if (folder / name).is_symlink():  # dangling links land here too
-                skipped.append((folder / name, False, "symlink"))
+        for entry in sorted(files, key=_name):
+            name = entry.name
+            if entry.is_symlink():  # dangling links land here too
+                skipped.append((Path(folder, name), False, "symlink"))
             elif name.startswith("."):
                 if name not in QUIET_HIDDEN:
-                    skipped.append((folder / name, False, "hidden"))
+                    skipped.append((Path(folder, name), False, "hidden"))
             else:
-                yield folder / name, record_type
+                yield folder, relative, name, record_type
+        stack += [(os.path.join(folder, name), relative + (name,)) for name in reversed(keep)]
+
+
+def _name(entry) -> str:
+    return entry.name
 
 
 def skipped_problem(root: Path, path: Path, is_dir: bool, why: str, shown: str) -> Problem:
@@ -180,9 +213,10 @@ _NOT_REGULAR = "不是普通文件（符号链接、设备或管道）：记录�
 _NO_WAIT = getattr(os, "O_NOFOLLOW", 0) and os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
 
 
-def _read_bounded(path: Path) -> bytes:
+def _read_bounded(path: Path | str) -> bytes:
     """Read at most one byte past the cap: a symlink to /dev/zero or a FIFO cannot hang us."""
     if not _NO_WAIT:  # no O_NOFOLLOW (Windows): ask first
+        path = Path(path)
         if path.is_symlink() or not path.is_file():
             raise OSError(0, _NOT_REGULAR)
         with open(path, "rb") as handle:
@@ -199,7 +233,7 @@ def _read_bounded(path: Path) -> bytes:
         return handle.read(MAX_BYTES + 1)
 
 
-def _read_and_parse(path: Path):
+def _read_and_parse(path: Path | str):
     try:
         raw = _read_bounded(path)
     except OSError as exc:
@@ -258,7 +292,7 @@ def _load_records(root: Path, scan=None) -> tuple[RecordSet, list[Problem]]:
     records = RecordSet(root=root)
     problems: list[Problem] = []
     shown_root = display_path(root)  # relpath once, not per file: it was 10% of loading
-    wanted: list[tuple[Path, str, str]] = []
+    wanted: list[tuple[str, str, str, str]] = []  # (path, record type, shown path, id)
     skipped: list = []
 
     def show(path: Path) -> str:
@@ -266,12 +300,13 @@ def _load_records(root: Path, scan=None) -> tuple[RecordSet, list[Problem]]:
             return shown_root
         return f"{shown_root}/{path.relative_to(root).as_posix()}" if shown_root != "." else path.relative_to(root).as_posix()
 
-    for path, record_type in iter_files(root, skipped):
-        shown = show(path)
-        if not path.name.isprintable() and _NOT_UTF8.search(path.name):  # os.fsdecode's stand-ins for bytes
+    prefix = "" if shown_root == "." else shown_root + "/"
+    for folder, relative, name, record_type in _entries(root, skipped):
+        shown = prefix + "/".join(relative + (name,))  # show(path), from strings
+        if not name.isprintable() and _NOT_UTF8.search(name):  # os.fsdecode's stand-ins for bytes
             problems.append(Problem(shown, 0, 0, "file-name", NOT_UTF8_NAME))
             continue
-        if record_type is None or path.suffix != ".yaml":
+        if record_type is None or not (name.endswith(".yaml") and len(name) > 5):  # Path.suffix == ".yaml"
             folders = "、".join(f"records/{f}/" for f in RECORD_TYPES)
             problems.append(
                 Problem(
@@ -283,17 +318,17 @@ def _load_records(root: Path, scan=None) -> tuple[RecordSet, list[Problem]]:
                 )
             )
             continue
-        wanted.append((path, record_type, shown))
+        wanted.append((os.path.join(folder, name), record_type, shown, name[:-5]))
     for path, is_dir, why in skipped:
         problems.append(skipped_problem(root, path, is_dir, why, show(path)))
         folder = path.relative_to(root).parts
         if why == "symlink" and not is_dir and len(folder) == 2 and folder[0] in RECORD_TYPES:
             records.unparsed.add((RECORD_TYPES[folder[0]], path.stem))  # its one error is enough
-    results = _parse_all([(path, record_type) for path, record_type, _ in wanted], scan)
-    for (path, record_type, shown), result in zip(wanted, results):
+    results = _parse_all([(path, record_type) for path, record_type, _, _ in wanted], scan)
+    for (path, record_type, shown, stem), result in zip(wanted, results):
         if isinstance(result, ParseError):
             problems.append(Problem(shown, result.line, result.column, result.rule, result.message))
-            records.unparsed.add((record_type, path.stem))
+            records.unparsed.add((record_type, stem))
             continue
-        records.of(record_type)[path.stem] = Record(record_type, path.stem, shown, result)
+        records.of(record_type)[stem] = Record(record_type, stem, shown, result)
     return records, problems

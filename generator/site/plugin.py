@@ -102,8 +102,11 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             raise PluginError("记录未通过校验，网站未生成：\n" + format_text(checked.report, sum(1 for _ in checked.records.all())))
         self.warnings = checked.report.warnings  # `kexie build` says how many
         self.schemas_dir = checked.schemas.folder
-        self.records = checked.records  # the yearly report reads the year of each warning's field
         self.model = build_model(checked.records, checked.schemas, read_history(root))
+        # the yearly report reads the year of each warning's field: only records with a warning are
+        # kept, the others (and their parsed data) are freed once the model is built
+        self.records = checked.records.only(p.path for p in self.warnings)
+        del checked
         attach_recommendations(self.model)  # 推荐专家, 相似专家 and the docking list
         self.changes = Changes(self.model)
         self.changes.attach()
