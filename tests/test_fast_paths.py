@@ -365,3 +365,17 @@ def test_records_walk_is_the_os_walk_it_replaced(tmp_path):
     assert list(iter_files(root, now)) == list(_walk_as_before(root, before))
     assert now == before and len(now) >= 5
 
+
+
+def test_a_build_leaves_nothing_frozen_for_the_collector(tmp_path):
+    """The build freezes its model for the collector (site/plugin.py) and unfreezes at the end:
+    `kexie serve` builds again in the same process, and an old model must be collectable."""
+    import gc
+
+    from generator.site.build import build_site
+    from tests.sitebuild import REPO
+
+    assert gc.get_freeze_count() == 0
+    build_site(REPO / "mkdocs.yml", tmp_path / "site", full=True, notices=[])
+    assert gc.get_freeze_count() == 0
+    assert (tmp_path / "site" / ".kexie" / "manifest.json.gz").is_file()

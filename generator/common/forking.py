@@ -29,12 +29,15 @@ def _frozen():
     """Fork inside this: the children start with every inherited object frozen (gc.freeze), so
     their garbage collector never walks them — it would write into each object's header and so
     copy every page the parent shares with them (the build's model, the records). The parent
-    unfreezes as soon as the children exist."""
+    unfreezes as soon as the children exist — unless something was frozen before (the build
+    freezes its model until the end: site/plugin.py), which stays frozen."""
+    frozen_before = gc.get_freeze_count()
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
 
 
 def can_fork() -> bool:

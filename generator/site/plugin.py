@@ -8,6 +8,7 @@ on_post_build  write record pages, open data, search index, schemas and the site
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import shutil
@@ -110,6 +111,10 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         attach_recommendations(self.model)  # 推荐专家, 相似专家 and the docking list
         self.changes = Changes(self.model)
         self.changes.attach()
+        # the model lives until the end of the build: frozen, the collector stops walking its
+        # millions of objects at every full collection (and forked page writers do not copy its
+        # pages by walking them); on_post_build / on_build_error unfreeze (kexie serve builds again)
+        gc.freeze()
         self.env = make_env(TEMPLATES)
         self.links = Links(self.config.repository, self.config.branch, self.model.contact)
         config.theme.dirs.insert(0, str(THEME))
@@ -154,6 +159,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         ]
 
     def on_build_error(self, error):
+        gc.unfreeze()
         side = getattr(self, "_side", None)
         if side is not None:
             side.stop()  # a failed build leaves no process writing into the removed folder
@@ -220,4 +226,5 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         write_sitemap(site, site_url, sitemap)
         self.changes.write_feed(site, site_url, config.site_name)
         portable_404(site, site_url)
+        gc.unfreeze()
 
