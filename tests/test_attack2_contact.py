@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.checks.integrity import _CONTACT_IN_TEXT
+from generator.checks.values import CONTACT_IN_TEXT as _CONTACT_IN_TEXT
 
 FOUND = [
     "联系：zhangwei@example.org",
