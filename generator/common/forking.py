@@ -108,7 +108,10 @@ def fork_stages(stages: list[Callable[[], object]], function, items: list, min_i
     try:
         tasks = [("stage", i) for i in range(len(stages))] + [("items", chunk) for chunk in _chunks(items, CHUNKS * 4)]
         with _frozen():
-            pool = multiprocessing.get_context("fork").Pool(2)
+            # the workers act on SIGTERM as the system does (see _default_signals): `with pool`
+            # ends them with terminate(), and an inherited Python handler could leave one waiting
+            # on the task queue's lock forever (seen here: the page writers of a build)
+            pool = multiprocessing.get_context("fork").Pool(2, initializer=_default_signals)
         with pool:
             pending = pool.map_async(_task, tasks, chunksize=1)
             extra = beside() if beside else None
