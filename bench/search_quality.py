@@ -236,7 +236,7 @@ def run(docs: list[dict], pages, out_dir: Path, per_class: int, show: int, build
         walls.append(time.perf_counter() - t0)
         cpus.append(time.process_time() - c0)
     build_s = min(walls)
-    sizes = sorted((p.stat().st_size, str(p.relative_to(out_dir))) for p in out_dir.rglob("*.json"))
+    sizes = sorted((p.stat().st_size, str(p.relative_to(out_dir))) for p in out_dir.rglob("*.json*"))
     by_kind = {}
     for size, rel in sizes:
         kind = rel.split("/")[0] if "/" in rel else rel

@@ -10,6 +10,7 @@ same answers as the Python reader, then drive the page (typing, facets, URL stat
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import json
 import os
@@ -211,8 +212,13 @@ def test_build_is_deterministic_and_order_independent(tmp_path):
     assert a["files"] == len(_files(tmp_path / "a")) and a["bytes"] == sum(map(len, _files(tmp_path / "a").values()))
     assert a["docs"] == len(EXPERTS)
     manifest = json.loads((tmp_path / "a" / "manifest.json").read_text("utf-8"))
-    assert manifest["version"] == 2 and manifest["docs"] == len(EXPERTS)
+    assert manifest["version"] == 3 and manifest["docs"] == len(EXPERTS)
     assert not any(k in json.dumps(manifest) for k in ("time", "date", "built"))
+    # every other file is gzip without a name or a time (bytes 3-7: flags 0, mtime 0) holding JSON
+    for rel, data in _files(tmp_path / "a").items():
+        if rel != "manifest.json":
+            assert rel.endswith(".json.gz") and data[:8] == b"\x1f\x8b\x08\x00\x00\x00\x00\x00", rel
+            json.loads(gzip.decompress(data))
 
 
 def test_two_processes_write_the_same_files(tmp_path):
@@ -243,7 +249,7 @@ def test_small_shards_and_own_files_give_the_same_answers(tmp_path, index):
 
 
 def test_hostile_text_is_stored_as_data(index):
-    cards = [row for p in sorted((index / "c").glob("*.json")) for row in json.loads(p.read_text("utf-8"))]
+    cards = [row for p in sorted((index / "c").glob("*.json.gz")) for row in json.loads(gzip.decompress(p.read_bytes()))]
     row = next(r for r in cards if r[0] == "xie-e")
     assert row[3] == HOSTILE_TITLE and row[4] == HOSTILE_AFFILIATION  # as written, not escaped or stripped
     assert ids(index, "alert") == ["xie-e"]
@@ -330,9 +336,9 @@ def test_other_spellings_are_searched(tmp_path):
     assert query_index(tmp_path / "s", "gai") == ["ge-hong"]
     assert query_index(tmp_path / "s", "lop") == ["maria-lopez"]
     # 盖红 is filed once under g, both spellings in one entry; 曾国华 under z and under c
-    g = json.loads((tmp_path / "s" / "p" / "g.json").read_text("utf-8"))
+    g = json.loads(gzip.decompress((tmp_path / "s" / "p" / "g.json.gz").read_bytes()))
     assert [s for s in g["s"] if "hong" in s] == ["ge hong|gai hong"]
-    c = json.loads((tmp_path / "s" / "p" / "c.json").read_text("utf-8"))
+    c = json.loads(gzip.decompress((tmp_path / "s" / "p" / "c.json.gz").read_bytes()))
     assert "zeng guo hua|ceng guo hua" in c["s"]
 
 
@@ -541,7 +547,7 @@ def test_pages_and_hostile_text(page, served):
 def test_a_query_fetches_only_its_shards(page, served):
     _ready(page, served["url"])
     reader = IndexReader(served["site"] / "search")
-    reader.get("facets.json")
+    reader.get("facets.json.gz")
     # keys: 科学, 学院; 中国, 工程, 院院, 院士 (offsets 0, 2, 4, 5); pinyin p/z.json + the word w:zw; n:张
     for q, most in [("科学院", 4), ("中国工程院院士", 8), ("zw", 2), ("张", 2)]:
         before = {rel for rel, _ in page.evaluate("window.kexieDirectory.fetched()")}
@@ -624,7 +630,7 @@ def test_reads_are_bounded_and_checked_answers_stay_exact(tmp_path, monkeypatch)
     long_queries = [people[0]["bio"][:40], "材料科学与工程学院", "中国工程院院士 浙江大学 研究所", people[5]["bio"][:200]]
     for q in long_queries:
         reader = IndexReader(out)
-        reader.get("facets.json")
+        reader.get("facets.json.gz")
         reader.fetched.clear()
         info = reader.match_info(q)
         shards = [rel for rel, _ in reader.fetched if rel.startswith("i/")]
@@ -658,7 +664,7 @@ def test_a_pasted_sentence_reads_at_most_the_budget(tmp_path):
     people = generated(300, seed=8)
     build_search_index(people, tmp_path / "s", shard_bytes=4096)
     reader = IndexReader(tmp_path / "s")
-    reader.get("facets.json")
+    reader.get("facets.json.gz")
     reader.fetched.clear()
     reader.match_info("，".join(p["bio"][:30] for p in people[:7]))
     assert len([r for r, _ in reader.fetched if r.startswith("i/")]) <= query.MAX_SHARDS

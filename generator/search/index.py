@@ -54,6 +54,7 @@ in query.py; tests/test_search_index.py checks that the two agree.
 from __future__ import annotations
 
 import gc
+import gzip
 import json
 import math
 import re
@@ -76,6 +77,7 @@ from generator.search.text import (
     FACETS,
     FIELD_LABELS,
     FIELDS,
+    GZ,
     PAGE_SIZE,
     VERSION,
     KINDS,
@@ -91,6 +93,11 @@ from generator.search.text import (
 
 def _dump(obj) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _pack(obj) -> bytes:
+    """The stored bytes of an index file: its JSON, gzip-compressed (no name, mtime 0: same input → same bytes)."""
+    return gzip.compress(obj if isinstance(obj, bytes) else _dump(obj), 9, mtime=0)
 
 
 def _check(docs: list[dict]) -> None:
@@ -204,8 +211,8 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
     big.sort()
     extra_files = {}
     for n, (k, p) in enumerate(big):
-        extra_files[f"x/{n}.json"] = {"k": k, "p": p}
-        shard_maps[shard_of(k, shards)][k] = f"@{n}.{len(_dump(extra_files[f'x/{n}.json']))}"
+        extra_files[f"x/{n}{GZ}"] = data = _pack({"k": k, "p": p})
+        shard_maps[shard_of(k, shards)][k] = f"@{n}.{len(data)}"  # the bytes a reader downloads
 
     files: dict[str, object] = {}
     files["manifest.json"] = {
@@ -227,27 +234,29 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
         "pinyin": sorted(pinyin_shards),
         "facets": list(FACETS),
     }
-    files["t2s.json"] = {"pairs": t2s_pairs()}
-    files["facets.json"] = {
+    files[f"t2s{GZ}"] = {"pairs": t2s_pairs()}
+    files[f"facets{GZ}"] = {
         group: {value: encode_docs(docs) for value, docs in values.items()} for group, values in facets.items()
     }
     for b in range(0, n_docs, card_block):
-        files[f"c/{b // card_block}.json"] = cards[b : b + card_block]
+        files[f"c/{b // card_block}{GZ}"] = cards[b : b + card_block]
     text_bytes, text_files = 0, 0
     for b in range(0, n_docs, text_block):
-        files[f"t/{b // text_block}.json"] = data = _dump(texts[b : b + text_block])  # written as they are
+        files[f"t/{b // text_block}{GZ}"] = data = _pack(texts[b : b + text_block])  # written as they are
         if b < n_experts or not n_experts:
             text_bytes += len(data)
             text_files += 1
     # for the reading plan: the mean size of a t/ file of experts (the largest kind)
     files["manifest.json"]["textMean"] = math.ceil(text_bytes / max(1, text_files))
     for letter, items in pinyin_shards.items():
-        files[f"p/{letter}.json"] = {"d": encode_docs(d for d, _ in items), "s": [s for _, s in items]}
+        files[f"p/{letter}{GZ}"] = {"d": encode_docs(d for d, _ in items), "s": [s for _, s in items]}
     for k, m in enumerate(shard_maps):
-        files[f"i/{k}.json"] = m
+        files[f"i/{k}{GZ}"] = m
     files.update(extra_files)
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in ("t2s.json", "facets.json"):  # uncompressed, by an index of version 2
+        (out_dir / stale).unlink(missing_ok=True)
     for folder in ("c", "t", "p", "i", "x"):
         (out_dir / folder).mkdir(exist_ok=True)
         for stale in (out_dir / folder).iterdir():  # left by an earlier, larger build
@@ -257,15 +266,15 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
     shard_bytes_list, pinyin_bytes = [0] * shards, {}
     for rel in sorted(files):
         if rel != "manifest.json":
-            data = files[rel] if isinstance(files[rel], bytes) else _dump(files[rel])
+            data = files[rel] if isinstance(files[rel], bytes) else _pack(files[rel])
             (out_dir / rel).write_bytes(data)
             total += len(data)
             crc = zlib.crc32(data, zlib.crc32(rel.encode(), crc))
             if rel.startswith("i/"):
-                shard_bytes_list[int(rel[2:-5])] = len(data)
+                shard_bytes_list[int(rel[2 : -len(GZ)])] = len(data)
             elif rel.startswith("p/"):
-                pinyin_bytes[rel[2:-5]] = len(data)
-    # sizes the reading plan keeps a query's bytes within its budget with (query.py)
+                pinyin_bytes[rel[2 : -len(GZ)]] = len(data)
+    # sizes (as stored and downloaded: compressed) the reading plan keeps a query's bytes within its budget with (query.py)
     files["manifest.json"]["shardBytes"] = shard_bytes_list
     files["manifest.json"]["pinyinBytes"] = pinyin_bytes
     # the browser asks for the other files with ?v=<build>: a page open across a deploy never mixes

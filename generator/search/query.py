@@ -20,6 +20,7 @@ Scores (lower first, summed over segments, then doc order):
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 from pathlib import Path
@@ -32,7 +33,7 @@ from generator.search.segments import (  # noqa: F401  (parse_query is used from
     segment_scores,
     verify,
 )
-from generator.search.text import CARD_FIELDS, PAGE_SIZE, decode_docs, decode_postings, normalize, shard_of
+from generator.search.text import CARD_FIELDS, GZ, PAGE_SIZE, decode_docs, decode_postings, normalize, shard_of
 
 MAX_SHARDS = 8
 ROUND1_BIG = 65_536  # round 1 reads an own file only up to this size (round 2 may find a smaller key)
@@ -55,6 +56,8 @@ class IndexReader:
         self._facet_sets = None
 
     def get(self, rel: str):
+        """The parsed JSON of one index file (None when it does not exist); (rel, stored bytes) is
+        logged the first time. Files other than manifest.json are gzip-compressed (text.GZ)."""
         if rel not in self._cache:
             path = self.dir / rel
             if not path.is_file():
@@ -63,11 +66,11 @@ class IndexReader:
                 data = path.read_bytes()
                 self.fetched.append((rel, len(data)))
                 self.sizes[rel] = len(data)
-                self._cache[rel] = json.loads(data)
+                self._cache[rel] = json.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
         return self._cache[rel]
 
     def shard_name(self, key: str) -> str:
-        return f"i/{shard_of(key, self.manifest['shards'])}.json"
+        return f"i/{shard_of(key, self.manifest['shards'])}{GZ}"
 
     # --- the plan: which files a query reads
     def _load(self, segments, loaded: dict, budget: int, counts: dict, big_limit: int) -> None:
@@ -79,7 +82,7 @@ class IndexReader:
         for k in order:
             name = self.shard_name(k)
             if name not in shards:
-                size = self.manifest["shardBytes"][int(name[2:-5])]
+                size = self.manifest["shardBytes"][int(name[2 : -len(GZ)])]
                 if len(shards) >= budget or shards and self._used(counts) + size > BUDGET:
                     continue
                 shards.append(name)
@@ -99,11 +102,11 @@ class IndexReader:
         for _, size, k, n in big:
             if size <= big_limit and self._used(counts) + size <= BUDGET:
                 counts["big"] = counts.get("big", 0) + size
-                loaded[k] = decode_postings(self.get(f"x/{n}.json")["p"])
+                loaded[k] = decode_postings(self.get(f"x/{n}{GZ}")["p"])
 
     def _used(self, counts) -> int:
         shard_bytes = self.manifest["shardBytes"]
-        return sum(shard_bytes[int(n[2:-5])] for n in counts.get("shards", [])) + counts.get("big", 0) + counts.get("pinyin", 0)
+        return sum(shard_bytes[int(n[2 : -len(GZ)])] for n in counts.get("shards", [])) + counts.get("big", 0) + counts.get("pinyin", 0)
 
     def _checkable(self, docs, counts) -> bool:
         """Whether the t/ files of these candidate docs (textMean bytes each) fit in what is left of TOTAL."""
@@ -113,7 +116,7 @@ class IndexReader:
     def pinyin(self, letter: str):
         if letter not in self.manifest["pinyin"]:
             return []
-        data = self.get(f"p/{letter}.json")
+        data = self.get(f"p/{letter}{GZ}")
         return list(zip(decode_docs(data["d"]), data["s"]))
 
     def _combine(self, segments, loaded, pinyin, scope):
@@ -187,7 +190,7 @@ class IndexReader:
     def text(self, doc: int) -> dict:
         """One doc's searched fields as shown ({"i": [[field, text], …], "s": spaced pinyin}), from its t/ file."""
         block, fields = self.manifest["textBlock"], self.manifest["fields"]
-        t = self.get(f"t/{doc // block}.json")[doc % block]
+        t = self.get(f"t/{doc // block}{GZ}")[doc % block]
         return {**t, "i": [[fields[f], v] for f, v in t["i"]]}
 
     def _mark(self, segments, doc, pinyin, loaded) -> str:
@@ -212,7 +215,7 @@ class IndexReader:
     # --- facets
     def facet_sets(self) -> dict[str, dict[str, set[int]]]:
         if self._facet_sets is None:
-            data = self.get("facets.json")
+            data = self.get(f"facets{GZ}")
             self._facet_sets = {g: {v: set(decode_docs(s)) for v, s in vals.items()} for g, vals in data.items()}
         return self._facet_sets
 
@@ -253,13 +256,13 @@ class IndexReader:
 
     def card(self, doc: int) -> dict:
         block = self.manifest["cardBlock"]
-        card = dict(zip(CARD_FIELDS, self.get(f"c/{doc // block}.json")[doc % block]))
+        card = dict(zip(CARD_FIELDS, self.get(f"c/{doc // block}{GZ}")[doc % block]))
         card["url"] = card["url"] or self.manifest["cardUrl"].replace("{kind}", card["kind"]).replace("{id}", card["id"])
         return card
 
     def ids(self, docs: list[int]) -> list[str]:
         block = self.manifest["cardBlock"]
-        return [self.get(f"c/{d // block}.json")[d % block][0] for d in docs]
+        return [self.get(f"c/{d // block}{GZ}")[d % block][0] for d in docs]
 
 
 def query_index(out_dir: Path, q: str) -> list[str]:

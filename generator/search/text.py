@@ -9,7 +9,10 @@ from functools import lru_cache
 
 from generator.search.fold import fold
 
-VERSION = 2
+VERSION = 3
+# every index file but manifest.json is stored gzip-compressed under this suffix (GitHub Pages counts
+# stored bytes and serves them as they are; the reader decompresses: query.py, search-engine.js)
+GZ = ".json.gz"
 
 # searched text fields, in this order (ranking prefers matches early in the doc: name first, bio last):
 # everything an expert's page shows (generator/site/search_docs.py), then the fields of other records
@@ -46,7 +49,8 @@ _SEGMENT = re.compile(f"[{HAN}]+|[a-z0-9]+")
 
 DEFAULT_SHARD_BYTES = 16 * 1024  # a query reads a few: the median query's bytes
 DEFAULT_CARD_BLOCK = 16
-DEFAULT_TEXT_BLOCK = 4  # docs per t/ file (the texts a query checks and a hit's explanation come from)
+DEFAULT_TEXT_BLOCK = 32  # docs per t/ file (the texts a query checks and a hit's explanation come from;
+# compressed, 32 docs cost about what 4 uncompressed did, and the site stores a third of 4's bytes)
 # a Han gram with more occurrences than this is "frequent" (about 3 characters of postings per
 # occurrence: 20,000 is about 60 kB): it is stored with each doc's first position only, and every
 # gram one character longer that contains it is indexed too (see frequent_cover)

@@ -6,7 +6,10 @@
  * (tests/test_search_index.py runs both on the same queries and compares the results), and fold()
  * is generator/search/fold.py (NFKC, lower case, tone marks and ü, OpenCC's t2s table from t2s.json).
  * Record text is untrusted: this file only computes; the pages put text in with textContent.
- * Plain ES2017, no dependencies.
+ * Every index file but manifest.json is stored gzip-compressed (index.py; GitHub Pages serves it as
+ * plain bytes, without Content-Encoding): get() decompresses it with the browser's DecompressionStream,
+ * as Pagefind does its index fragments, unless a server already did (then the body is the JSON itself).
+ * Plain ES2017 and DecompressionStream (Chromium 80, Firefox 113, Safari 16.4), no dependencies.
  */
 (function () {
   "use strict";
@@ -22,6 +25,7 @@
   var GROUPS = ["discipline", "industry", "society", "district", "honour"];
   var MAX_SHARDS = 8, ROUND1_BIG = 65536, BUDGET = 260000, TOTAL = 285000, MAX_PINYIN = 2,
     VERIFY_MAX = 200, OTHER = 1000, WORDS = 10;
+  var GZ = ".json.gz"; // text.GZ
   var CARD_FIELDS = ["id", "url", "name", "title", "affiliation", "honours", "disciplines", "kind"];
 
   var DEC = new Int8Array(128).fill(-1);
@@ -247,6 +251,14 @@
     return total;
   }
 
+  // a file's text: gunzipped when it starts with gzip's magic bytes (JSON never does)
+  function inflate(body) {
+    var bytes = new Uint8Array(body);
+    if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return Promise.resolve(new TextDecoder().decode(bytes));
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text();
+  }
+
   var fileCache = new Map(); // absolute URL → Promise of parsed JSON (shared across page visits)
   var sizes = new Map(); // absolute URL → bytes (the plan's budget counts the files a query uses)
   var indexes = new Map(); // root URL → Index (the directory and the header box share one)
@@ -267,14 +279,15 @@
     if (!hit) {
       var self = this;
       hit = fetch(url, { credentials: "same-origin", cache: manifest ? "no-cache" : "default" }).then(function (res) {
-        if (res.status === 404) return "null";
+        if (res.status === 404) return null;
         if (!res.ok) throw new Error("HTTP " + res.status + " " + url);
-        return res.text();
-      }).then(function (text) {
-        var size = utf8.encode(text).length;
-        if (text !== "null") self.fetched.push([rel, size]);
+        return res.arrayBuffer();
+      }).then(function (body) {
+        if (body === null) return null;
+        var size = body.byteLength; // the bytes stored and downloaded (what the plan's budget counts)
+        self.fetched.push([rel, size]);
         sizes.set(url, size);
-        return JSON.parse(text);
+        return inflate(body).then(JSON.parse);
       });
       hit.catch(function () { fileCache.delete(url); });
       fileCache.set(url, hit);
@@ -289,7 +302,7 @@
       this.loading = this.get("manifest.json").then(function (manifest) {
         self.manifest = manifest;
         self.frequent = new Set(manifest.frequent || []);
-        return self.get("t2s.json");
+        return self.get("t2s" + GZ);
       }).then(function (table) { setT2s(table.pairs); });
       this.loading.catch(function () { self.loading = null; });
     }
@@ -299,7 +312,7 @@
   Index.prototype.loadFacets = async function () {
     await this.load();
     if (this.facetDocs) return;
-    var facets = await this.get("facets.json");
+    var facets = await this.get("facets" + GZ);
     var docs = {};
     GROUPS.forEach(function (group) {
       var values = facets[group] || {};
@@ -311,7 +324,7 @@
 
   Index.prototype.shardName = function (key) {
     if (key.startsWith("n:")) key = "c:" + key.slice(2);
-    return "i/" + (crc32(key) % this.manifest.shards) + ".json";
+    return "i/" + (crc32(key) % this.manifest.shards) + GZ;
   };
 
   // the plan (query.py _load): shards round-robin over the segments' keys up to budget, then own files
@@ -351,13 +364,13 @@
     for (var b = 0; b < big.length; b++) {
       if (big[b][1] > bigLimit || this.used(counts) + big[b][1] > BUDGET) continue;
       counts.big += big[b][1];
-      var file = await this.get("x/" + big[b][3] + ".json");
+      var file = await this.get("x/" + big[b][3] + GZ);
       loaded.set(big[b][2], decodePostings(file.p));
     }
   };
 
   Index.prototype.shardBytes = function (name) {
-    return this.manifest.shardBytes[parseInt(name.slice(2, -5), 10)];
+    return this.manifest.shardBytes[parseInt(name.slice(2, -GZ.length), 10)];
   };
 
   Index.prototype.used = function (counts) {
@@ -375,7 +388,7 @@
 
   Index.prototype.pinyin = async function (letter) {
     if (this.manifest.pinyin.indexOf(letter) < 0) return [];
-    var data = await this.get("p/" + letter + ".json");
+    var data = await this.get("p/" + letter + GZ);
     return decodeDocs(data.d).map(function (doc, i) { return [doc, data.s[i]]; });
   };
 
@@ -502,7 +515,7 @@
   // one doc's searched fields as shown, {i: [[field, text], …], s}, from the t/ file holding it
   Index.prototype.text = async function (doc) {
     var block = this.manifest.textBlock, fields = this.manifest.fields;
-    var t = (await this.get("t/" + Math.floor(doc / block) + ".json"))[doc % block];
+    var t = (await this.get("t/" + Math.floor(doc / block) + GZ))[doc % block];
     return { i: t.i.map(function (it) { return [fields[it[0]], it[1]]; }), s: t.s };
   };
 
@@ -547,7 +560,7 @@
 
   Index.prototype.card = async function (doc) {
     var block = this.manifest.cardBlock;
-    var row = (await this.get("c/" + Math.floor(doc / block) + ".json"))[doc % block];
+    var row = (await this.get("c/" + Math.floor(doc / block) + GZ))[doc % block];
     var card = {};
     CARD_FIELDS.forEach(function (f, i) { card[f] = row[i]; });
     card.doc = doc;
