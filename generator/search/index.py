@@ -34,7 +34,7 @@ Files under out_dir (all JSON, UTF-8, sorted keys, no timestamps; same input →
 
 Keys (generator/search/invert.py): Han bigrams ("材料"), longer Han grams next to a frequent one
 (generator/search/phrases.py: "学会科", listed frequent grams keep first positions only), "n:" + a Han character of the name,
-"c:" + a Han character of the text (first position only) and "w:" + a latin/digit word ("w:5g").
+"c:" + a Han character of the text (the number in FIELDS of the first field holding it, not a position) and "w:" + a latin/digit word ("w:5g").
 Postings are "<doc gaps>.<positions>": one number each per occurrence, in doc then text order (a
 gap of 0 repeats the doc), in a base-64 varint code (5 bits a character; a set 6th bit means "more
 follows"; alphabet 0-9A-Za-z-_). Positions are code point offsets in the doc's folded text

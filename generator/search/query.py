@@ -12,7 +12,8 @@ text.frequent_cover picks: the whole string when the index has it, else non-freq
 cover it, so a common phrase (学会科技) never needs two of the largest postings.
 Scores (lower first, summed over segments, then doc order):
   text (≥ 2 Han)    the first position of the string in the doc's folded text (name first, bio last)
-  char (1 Han)      its position in the name; else 1000 + its first position elsewhere (mark "other")
+  char (1 Han)      its position in the name; else 1000 + the number (text.FIELDS) of the first field
+                    holding it (mark "other")
   latin             0 the joined pinyin, the surname's or the initials are the letters (exact);
                     2 the joined pinyin / 3 the initials start with them (mark "prefix");
                     10 + positions: every word is a latin word of the text
@@ -33,7 +34,16 @@ from generator.search.segments import (  # noqa: F401  (parse_query is used from
     segment_scores,
     verify,
 )
-from generator.search.text import CARD_FIELDS, GZ, PAGE_SIZE, decode_docs, decode_postings, normalize, shard_of
+from generator.search.text import (
+    CARD_FIELDS,
+    GZ,
+    PAGE_SIZE,
+    decode_docs,
+    decode_postings,
+    item_starts,
+    normalize,
+    shard_of,
+)
 
 MAX_SHARDS = 8
 ROUND1_BIG = 65_536  # round 1 reads an own file only up to this size (round 2 may find a smaller key)
@@ -172,14 +182,16 @@ class IndexReader:
 
     def _verify(self, segments, docs) -> dict[int, int]:
         out = {}
+        block = self.manifest["textBlock"]
         for d in docs:
-            t = self.text(d)
-            items = t["i"]
-            text = "\n".join(normalize(v) for _, v in items)
-            name = normalize(items[0][1]) if items and items[0][0] == "name" else ""
+            t = self.get(f"t/{d // block}{GZ}")[d % block]
+            items = [(f, normalize(v)) for f, v in t["i"]]  # (field number, folded text)
+            text = "\n".join(v for _, v in items)
+            name = items[0][1] if items and items[0][0] == 0 else ""  # FIELDS[0] is the name
+            starts = item_starts(items)
             total = 0
             for seg in segments:
-                s = verify(seg, text, name, t.get("s", ""))
+                s = verify(seg, text, name, t.get("s", ""), starts)
                 if s is None:
                     break
                 total += s

@@ -78,6 +78,26 @@ def doc_text(expert: dict) -> str:
     return "\n".join(normalize(item) for field in FIELDS for item in _items(expert, field))
 
 
+def item_starts(items) -> list[tuple[int, int]]:
+    """(offset of the item in the doc's folded text, its field number in FIELDS) for each item of a
+    doc, given as (field number, folded item text) in text order (items are joined by one "\n")."""
+    out, at = [], 0
+    for field, item in items:
+        out.append((at, field))
+        at += len(item) + 1
+    return out
+
+
+def field_at(starts: list[tuple[int, int]], at: int) -> int:
+    """The field number of the item holding code point `at` of the doc's text (item_starts)."""
+    found = 0
+    for start, field in starts:
+        if start > at:
+            break
+        found = field
+    return found
+
+
 @lru_cache(maxsize=1)
 def _syllables_table() -> frozenset[str]:
     from pypinyin.contrib.tone_convert import to_normal

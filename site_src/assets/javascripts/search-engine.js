@@ -223,13 +223,28 @@
 
   function cpIndex(text, at) { return at < 0 ? -1 : chars(text.slice(0, at)).length; }
 
-  function verify(seg, text, name, spaced) {
+  // text.py item_starts: [[code point offset of the item in the doc's text, its field number], …]
+  function itemStarts(items) {
+    var out = [], at = 0;
+    items.forEach(function (it) { out.push([at, it[0]]); at += chars(it[1]).length + 1; });
+    return out;
+  }
+
+  // text.py field_at: the field number of the item holding code point `at`
+  function fieldAt(starts, at) {
+    var found = 0;
+    for (var i = 0; i < starts.length && starts[i][0] <= at; i++) found = starts[i][1];
+    return found;
+  }
+
+  // segments.py verify; starts: itemStarts of the doc (a single character outside the name scores by field)
+  function verify(seg, text, name, spaced, starts) {
     var at;
     if (seg.kind === "char") {
       at = cpIndex(name, name.indexOf(seg.text));
       if (at >= 0) return at;
       at = cpIndex(text, text.indexOf(seg.text));
-      return at < 0 ? null : OTHER + at;
+      return at < 0 ? null : OTHER + fieldAt(starts, at);
     }
     if (seg.kind === "text") {
       at = cpIndex(text, text.indexOf(seg.text));
@@ -401,7 +416,7 @@
       if (!loaded.has(keys[0])) return [null, false];
       var names = loaded.has(keys[1]) ? loaded.get(keys[1]) : null;
       loaded.get(keys[0]).forEach(function (ps, d) {
-        out.set(d, names && names.has(d) ? names.get(d)[0] : OTHER + ps[0]);
+        out.set(d, names && names.has(d) ? names.get(d)[0] : OTHER + ps[0]); // ps[0]: a field number
       });
       return [out, names !== null];
     }
@@ -519,17 +534,21 @@
     return { i: t.i.map(function (it) { return [fields[it[0]], it[1]]; }), s: t.s };
   };
 
+  // query.py _verify: check candidates against their texts
   Index.prototype.verifyDocs = async function (segments, docs) {
-    var self = this;
-    var texts = await Promise.all(docs.map(function (d) { return self.text(d); }));
+    var self = this, block = this.manifest.textBlock;
+    var texts = await Promise.all(docs.map(function (d) {
+      return self.get("t/" + Math.floor(d / block) + GZ).then(function (file) { return file[d % block]; });
+    }));
     var out = new Map();
     docs.forEach(function (d, j) {
-      var items = texts[j].i;
-      var text = items.map(function (it) { return fold(it[1]); }).join("\n");
-      var name = items.length && items[0][0] === "name" ? fold(items[0][1]) : "";
+      var items = texts[j].i.map(function (it) { return [it[0], fold(it[1])]; }); // [field number, folded text]
+      var text = items.map(function (it) { return it[1]; }).join("\n");
+      var name = items.length && items[0][0] === 0 ? items[0][1] : ""; // FIELDS[0] is the name
+      var starts = itemStarts(items);
       var total = 0;
       for (var i = 0; i < segments.length; i++) {
-        var s = verify(segments[i], text, name, texts[j].s || "");
+        var s = verify(segments[i], text, name, texts[j].s || "", starts);
         if (s === null) return;
         total += s;
       }
