@@ -42,7 +42,6 @@ from generator.search.index import build_search_index  # noqa: E402
 from generator.search.oracle import Oracle  # noqa: E402
 from generator.search.query import IndexReader  # noqa: E402
 from generator.search.text import (  # noqa: E402
-    DEFAULT_CARD_BLOCK,
     DEFAULT_SHARD_BYTES,
     PAGE_SIZE,
     normalize,
@@ -345,7 +344,6 @@ def main(argv=None):
     ap.add_argument("--show", type=int, default=5, help="mismatching queries to list per class")
     ap.add_argument("--builds", type=int, default=1, help="build this many times; report the fastest")
     ap.add_argument("--shard-bytes", type=int, default=DEFAULT_SHARD_BYTES, help="target size of an index shard")
-    ap.add_argument("--card-block", type=int, default=DEFAULT_CARD_BLOCK, help="cards per card file")
     ap.add_argument("--jobs", type=int, help="processes for the build (default: as build_search_index decides)")
     args = ap.parse_args(argv)
 
@@ -358,7 +356,7 @@ def main(argv=None):
               f"and rendered their pages in {gen_s:.1f} s")
         out = args.out or Path(tmp) / "search"
         res = run(docs, pages, out, args.queries, args.show, args.builds,
-                  shard_bytes=args.shard_bytes, card_block=args.card_block, jobs=args.jobs)
+                  shard_bytes=args.shard_bytes, jobs=args.jobs)
     res["bio_chars_mean"] = round(bio)
     print(report(res))
     if args.json:

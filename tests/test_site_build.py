@@ -257,6 +257,7 @@ def test_the_site_index_covers_records_and_prose_pages_and_the_themes_is_empty(s
     assert [k for k, _, _ in manifest["kinds"]] == ["experts", "societies", "workstations", "projects", "needs",
                                                     "proposals", "pages"]
     pages = manifest["kinds"][-1]
-    urls = sorted(json.loads(gzip.decompress((site / "search" / "c" / f"{d // manifest['cardBlock']}.json.gz").read_bytes()))
-                  [d % manifest["cardBlock"]][1] for d in range(pages[1], pages[1] + pages[2]))
+    block = manifest["textBlock"]
+    urls = sorted(json.loads(gzip.decompress((site / "search" / "t" / f"{d // block}.json.gz").read_bytes()))
+                  [d % block]["c"][1] for d in range(pages[1], pages[1] + pages[2]))
     assert urls == ["./", "about/", "contributing/"]  # list pages of data are left out

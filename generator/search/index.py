@@ -16,20 +16,25 @@ What a query means (exactly; generator/search/oracle.py says it as a plain scan)
 Text and query are folded the same way first (generator/search/fold.py: NFKC, lower case, tone
 marks and ü, traditional → simplified).
 
-Files under out_dir (all JSON, UTF-8, sorted keys, no timestamps; same input → same bytes):
+Files under out_dir (all JSON, UTF-8, sorted keys, no timestamps; same input → same bytes). Every
+file but manifest.json is stored gzip-compressed (name + text.GZ; mtime 0, no file name), because
+GitHub Pages counts stored bytes and serves them as they are: the readers decompress (query.py with
+gzip, search-engine.js with the browser's DecompressionStream). One t/ file of 32 docs holds both the
+cards and the texts: compressed together it costs about a quarter of the 4-doc uncompressed files.
 
-    manifest.json      version, docs, experts, kinds, shard count, hash and encoding, card and text block
-                       sizes, the frequent Han grams (phrases.py: the reader plans its reads with them)
-    t2s.json           the traditional → simplified table the browser folds with (fold.t2s_pairs)
-    facets.json        facet group → value → the expert docs that have it (for filtering and counts)
-    c/<n>.json         cards of docs n*B … n*B+B-1: [id, url, name, title, affiliation, honours, disciplines, kind]
-    t/<n>.json         docs n*T … n*T+T-1 (T = textBlock): each doc's searched fields as shown,
-                       {"i": [[field number in FIELDS, text], …], "s": "zhang wei"}: a hit's explanation
-                       and context line, and the check of candidates (query.py)
-    p/<letter>.json    experts whose pinyin starts with <letter>: their syllables ("zhang wei"); other
+    manifest.json      version, docs, experts, kinds, shard count, hash and encoding, text block size,
+                       the frequent Han grams (phrases.py: the reader plans its reads with them), the
+                       stored sizes of shards, pinyin files and t/ files (the plan's budget counts them)
+    t2s.json.gz        the traditional → simplified table the browser folds with (fold.t2s_pairs)
+    facets.json.gz     facet group → value → the expert docs that have it (for filtering and counts)
+    t/<n>.json.gz      docs n*T … n*T+T-1 (T = textBlock): each doc's searched fields as shown and its card,
+                       {"i": [[field number in FIELDS, text], …], "s": "zhang wei", "c": [id, url, name,
+                       title, affiliation, honours, disciplines, kind]}: the result row, a hit's
+                       explanation and context line, and the check of candidates (query.py)
+    p/<letter>.json.gz experts whose pinyin starts with <letter>: their syllables ("zhang wei"); other
                        spellings of the name after a "|" ("zeng guo hua|ceng guo hua", in p/z and p/c)
-    i/<k>.json         key → postings, for keys with crc32(utf-8 key) % shards == k
-    x/<n>.json         a key whose postings are too large to share a shard ("@n.<bytes of x/n.json>" in
+    i/<k>.json.gz      key → postings, for keys with crc32(utf-8 key) % shards == k
+    x/<n>.json.gz      a key whose postings are too large to share a shard ("@n.<stored bytes>" in
                        its shard: a query reads the smallest of these first, within its byte budget)
 
 Keys (generator/search/invert.py): Han bigrams ("材料"), longer Han grams next to a frequent one
@@ -70,7 +75,6 @@ from generator.search.phrases import add_frequent_grams
 from generator.search.text import (
     ALPHABET,
     CARD_URL,
-    DEFAULT_CARD_BLOCK,
     DEFAULT_FREQUENT,
     DEFAULT_SHARD_BYTES,
     DEFAULT_TEXT_BLOCK,
@@ -119,7 +123,6 @@ def build_search_index(
     out_dir: Path,
     *,
     shard_bytes: int = DEFAULT_SHARD_BYTES,
-    card_block: int = DEFAULT_CARD_BLOCK,
     jobs: int | None = None,
     text_block: int = DEFAULT_TEXT_BLOCK,
     frequent: int = DEFAULT_FREQUENT,
@@ -136,7 +139,7 @@ def build_search_index(
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of small objects and no cycles: the cyclic collector would only rescan them
     try:
-        return _build(docs, Path(out_dir), shard_bytes, card_block, jobs, text_block, frequent)
+        return _build(docs, Path(out_dir), shard_bytes, jobs, text_block, frequent)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -158,7 +161,7 @@ def _order(docs: list[dict]) -> list[tuple[str, dict]]:
     return experts + others
 
 
-def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, jobs: int | None,
+def _build(docs: list[dict], out_dir: Path, shard_bytes: int, jobs: int | None,
            text_block: int, frequent_threshold: int) -> dict:
     t0 = time.perf_counter()
     _check(docs)
@@ -223,7 +226,6 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
         "shards": shards,
         "hash": "crc32(utf-8 key) % shards",
         "code": ALPHABET,
-        "cardBlock": card_block,
         "textBlock": text_block,
         "frequent": frequent,
         "cardUrl": CARD_URL,
@@ -238,8 +240,8 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
     files[f"facets{GZ}"] = {
         group: {value: encode_docs(docs) for value, docs in values.items()} for group, values in facets.items()
     }
-    for b in range(0, n_docs, card_block):
-        files[f"c/{b // card_block}{GZ}"] = cards[b : b + card_block]
+    for text, card in zip(texts, cards):  # a doc's card beside its text: gzip stores their shared words once
+        text["c"] = card
     text_bytes, text_files = 0, 0
     for b in range(0, n_docs, text_block):
         files[f"t/{b // text_block}{GZ}"] = data = _pack(texts[b : b + text_block])  # written as they are
@@ -257,7 +259,8 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in ("t2s.json", "facets.json"):  # uncompressed, by an index of version 2
         (out_dir / stale).unlink(missing_ok=True)
-    for folder in ("c", "t", "p", "i", "x"):
+    shutil.rmtree(out_dir / "c", ignore_errors=True)  # cards of an index of version 2 (now in t/)
+    for folder in ("t", "p", "i", "x"):
         (out_dir / folder).mkdir(exist_ok=True)
         for stale in (out_dir / folder).iterdir():  # left by an earlier, larger build
             if f"{folder}/{stale.name}" not in files:

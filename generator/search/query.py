@@ -267,14 +267,15 @@ class IndexReader:
                 "marks": [marks.get(d, "") for d in shown], "partial": bool(info and info["partial"])}
 
     def card(self, doc: int) -> dict:
-        block = self.manifest["cardBlock"]
-        card = dict(zip(CARD_FIELDS, self.get(f"c/{doc // block}{GZ}")[doc % block]))
+        """The result row of a doc (text.CARD_FIELDS), from the t/ file holding it."""
+        block = self.manifest["textBlock"]
+        card = dict(zip(CARD_FIELDS, self.get(f"t/{doc // block}{GZ}")[doc % block]["c"]))
         card["url"] = card["url"] or self.manifest["cardUrl"].replace("{kind}", card["kind"]).replace("{id}", card["id"])
         return card
 
     def ids(self, docs: list[int]) -> list[str]:
-        block = self.manifest["cardBlock"]
-        return [self.get(f"c/{d // block}{GZ}")[d % block][0] for d in docs]
+        block = self.manifest["textBlock"]
+        return [self.get(f"t/{d // block}{GZ}")[d % block]["c"][0] for d in docs]
 
 
 def query_index(out_dir: Path, q: str) -> list[str]:

@@ -48,7 +48,6 @@ _WORD = re.compile(r"[a-z0-9]+")
 _SEGMENT = re.compile(f"[{HAN}]+|[a-z0-9]+")
 
 DEFAULT_SHARD_BYTES = 16 * 1024  # a query reads a few: the median query's bytes
-DEFAULT_CARD_BLOCK = 16
 DEFAULT_TEXT_BLOCK = 32  # docs per t/ file (the texts a query checks and a hit's explanation come from;
 # compressed, 32 docs cost about what 4 uncompressed did, and the site stores a third of 4's bytes)
 # a Han gram with more occurrences than this is "frequent" (about 3 characters of postings per

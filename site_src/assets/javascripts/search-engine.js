@@ -578,8 +578,8 @@
   };
 
   Index.prototype.card = async function (doc) {
-    var block = this.manifest.cardBlock;
-    var row = (await this.get("c/" + Math.floor(doc / block) + GZ))[doc % block];
+    var block = this.manifest.textBlock; // a doc's card sits beside its text (index.py)
+    var row = (await this.get("t/" + Math.floor(doc / block) + GZ))[doc % block].c;
     var card = {};
     CARD_FIELDS.forEach(function (f, i) { card[f] = row[i]; });
     card.doc = doc;
