@@ -23,7 +23,8 @@ import pytest
 
 from generator.search.index import build_search_index
 from generator.search.query import IndexReader, Oracle, parse_query, query_index
-from generator.search.text import decode_numbers, enc, pinyin_syllables
+from generator.search.segments import segment_scores
+from generator.search.text import FIELDS, decode_numbers, decode_postings, enc, pinyin_syllables
 
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE_TITLE = "<script>alert(1)</script>"
@@ -669,3 +670,26 @@ def test_a_pasted_sentence_reads_at_most_the_budget(tmp_path):
     reader.match_info("，".join(p["bio"][:30] for p in people[:7]))
     assert len([r for r, _ in reader.fetched if r.startswith("i/")]) <= query.MAX_SHARDS
     assert sum(b for r, b in reader.fetched if not r.startswith(("t/", "p/"))) <= query.BUDGET
+
+
+def test_a_single_character_ranks_by_the_field_it_is_first_in_whether_read_or_checked(tmp_path):
+    # 医 in the name, the title, the affiliation, a discipline and the bio: the name first (its
+    # position), then by field in text.FIELDS order, not by where in the text it stands
+    people = [
+        expert("a-bio", "甲一", "Jia Yi", title="教授", bio="长期从事中医研究。" * 3),
+        expert("b-disc", "乙二", "Yi Er", title="教授", disciplines=["中医学"], bio="研究。"),
+        expert("c-aff", "丙三", "Bing San", title="教授", affiliation="杭州中医院", bio="研究。"),
+        expert("d-title", "丁四", "Ding Si", title="主任医师", bio="研究。"),
+        expert("e-name", "王医", "Wang Yi", title="教授", bio="研究。"),
+    ]
+    out = tmp_path / "s"
+    build_search_index(people, out)
+    reader = IndexReader(out)
+    info = reader.match_info("医")
+    assert reader.ids(info["docs"]) == ["e-name", "d-title", "c-aff", "b-disc", "a-bio"]
+    assert [info["marks"].get(d, "") for d in info["docs"]] == ["", "other", "other", "other", "other"]
+    # the check of candidates against their t/ files gives the same scores as the keys
+    checked = reader._verify([("char", "医")], sorted(info["docs"]))
+    keys = {k: decode_postings(reader.get(reader.shard_name(k))[k]) for k in ("c:医", "n:医")}
+    assert checked == segment_scores(("char", "医"), keys, {})[0]
+    assert sorted(checked.values())[1:] == [1000 + FIELDS.index(f) for f in ("title", "affiliation", "disciplines", "bio")]

@@ -51,9 +51,10 @@ DEFAULT_SHARD_BYTES = 16 * 1024  # a query reads a few: the median query's bytes
 DEFAULT_TEXT_BLOCK = 32  # docs per t/ file (the texts a query checks and a hit's explanation come from;
 # compressed, 32 docs cost about what 4 uncompressed did, and the site stores a third of 4's bytes)
 # a Han gram with more occurrences than this is "frequent" (about 3 characters of postings per
-# occurrence: 20,000 is about 60 kB): it is stored with each doc's first position only, and every
-# gram one character longer that contains it is indexed too (see frequent_cover)
-DEFAULT_FREQUENT = 20_000
+# occurrence, which gzip stores in about 1.2 bytes: 40,000 is about 50 kB downloaded): it is stored
+# with each doc's first position only, and every gram one character longer that contains it is
+# indexed too (see frequent_cover)
+DEFAULT_FREQUENT = 40_000
 PAGE_SIZE = 20
 
 
