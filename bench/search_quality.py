@@ -251,6 +251,7 @@ def run(docs: list[dict], pages, out_dir: Path, per_class: int, show: int, build
     first_page = base.search("")  # the default view also loads the first page of cards
     startup_with_cards = sum(b for _, b in base.fetched)
     experts = base.manifest["experts"]
+    ids = IndexReader(out_dir).ids(range(experts))  # doc → id once (cards sit in the t/ files: not per query)
 
     classes = {}
     all_index, all_cards, all_ms = [], [], []
@@ -270,7 +271,7 @@ def run(docs: list[dict], pages, out_dir: Path, per_class: int, show: int, build
                     reader.text(d)
             card_bytes = sum(b for _, b in reader.fetched)
             docs_found = info["docs"] if info is not None else list(range(experts))
-            found = set(reader.ids(docs_found))
+            found = {ids[d] for d in docs_found}
             truth = oracle.ids(q)
             partial += bool(info and info["partial"])
             tp += len(found & truth)
