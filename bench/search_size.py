@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import resource
 import sys
 import time
@@ -33,6 +34,8 @@ def main(argv=None) -> int:
     ap.add_argument("--records", type=Path, required=True, help="a records folder (bench/synthetic.py writes them)")
     ap.add_argument("--out", type=Path, required=True, help="write the index here")
     ap.add_argument("--json", type=Path, help="also write the figures as JSON")
+    ap.add_argument("--docs-cache", type=Path,
+                    help="keep the search docs in this pickle and read them from it next time (to re-measure the index alone)")
     args = ap.parse_args(argv)
 
     from generator.checks.pipeline import check_records
@@ -42,9 +45,15 @@ def main(argv=None) -> int:
     from generator.site.search_docs import expert_documents, record_documents
 
     t0, c0 = time.perf_counter(), _cpu()
-    checked = check_records(args.records)
-    model = build_model(checked.records, checked.schemas, read_history(args.records))
-    docs = expert_documents(model) + record_documents(model)
+    if args.docs_cache and args.docs_cache.is_file():
+        docs = pickle.loads(args.docs_cache.read_bytes())
+    else:
+        checked = check_records(args.records)
+        model = build_model(checked.records, checked.schemas, read_history(args.records))
+        docs = expert_documents(model) + record_documents(model)
+        del checked, model
+        if args.docs_cache:
+            args.docs_cache.write_bytes(pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL))
     t1, c1 = time.perf_counter(), _cpu()
     stats = build_search_index(docs, args.out)
     t2, c2 = time.perf_counter(), _cpu()
