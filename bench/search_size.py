@@ -8,7 +8,7 @@ checks → public model → search docs (generator/site/search_docs.py, every re
 prose pages are left out) → generator/search/index.py, without rendering any page. Reports the
 stored bytes and files per folder of the index and, for the index stage alone (docs → files), its
 CPU seconds (this process and the forked half of the inversion, user + sys), wall seconds and the
-peak resident memory of the process (the whole run's peak: the model is held throughout).
+peak resident memory of the process (the whole run's; with --docs-cache on a second run, the index stage's own).
 """
 from __future__ import annotations
 
