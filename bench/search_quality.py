@@ -43,6 +43,7 @@ from generator.search.oracle import Oracle  # noqa: E402
 from generator.search.query import IndexReader  # noqa: E402
 from generator.search.text import (  # noqa: E402
     DEFAULT_SHARD_BYTES,
+    GZ,
     PAGE_SIZE,
     normalize,
     pinyin_syllables,
@@ -245,8 +246,8 @@ def run(docs: list[dict], pages, out_dir: Path, per_class: int, show: int, build
     oracle = Oracle.from_rows(pages)
     queries = make_queries(pages, docs, per_class)
     base = IndexReader(out_dir)
-    base.get("t2s.json")
-    base.get("facets.json")
+    base.get(f"t2s{GZ}")
+    base.get(f"facets{GZ}")
     startup = sum(b for _, b in base.fetched)
     first_page = base.search("")  # the default view also loads the first page of cards
     startup_with_cards = sum(b for _, b in base.fetched)
