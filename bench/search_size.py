@@ -4,7 +4,7 @@
     python bench/search_size.py --records /work/data/100000/records --out /tmp/searchsize-100k
 
 Builds only what the index needs, as `kexie build` does (generator/site/plugin.py): records →
-checks → public model → search docs (generator/site/search_docs.py, every record kind; the three
+the checks that change what the model sees (schema, text) → public model → search docs (generator/site/search_docs.py, every record kind; the three
 prose pages are left out) → generator/search/index.py, without rendering any page. Reports the
 stored bytes and files per folder of the index and, for the index stage alone (docs → files), its
 CPU seconds (this process and the forked half of the inversion, user + sys), wall seconds and the
@@ -29,6 +29,26 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def _checked(root: Path):
+    """(records, schemas) as checks.pipeline.check_loaded leaves them for the model: schema errors
+    mark records invalid and check_text cleans values; the checks that only report problems
+    (integrity, policy, privacy, dates, names) are left out: they change nothing the index sees."""
+    from generator.checks.text import check_links, check_text
+    from generator.records.recordset import load_records
+    from generator.records.schemas import SchemaSet, find_schemas_dir
+
+    schemas = SchemaSet(find_schemas_dir(root))
+    records, _problems = load_records(root)
+    reported = set()
+    for record in records.all():
+        for _line, _column, _rule, _message, field in schemas.check(record.type, record.doc):
+            records.invalid.add((record.type, record.id))
+            reported.add((record.path, field))
+    list(check_text(records, schemas, reported))
+    list(check_links(records, schemas))
+    return records, schemas
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--records", type=Path, required=True, help="a records folder (bench/synthetic.py writes them)")
@@ -38,7 +58,6 @@ def main(argv=None) -> int:
                     help="keep the search docs in this pickle and read them from it next time (to re-measure the index alone)")
     args = ap.parse_args(argv)
 
-    from generator.checks.pipeline import check_records
     from generator.model.history import read_history
     from generator.model.public import build_model
     from generator.search.index import build_search_index
@@ -48,10 +67,10 @@ def main(argv=None) -> int:
     if args.docs_cache and args.docs_cache.is_file():
         docs = pickle.loads(args.docs_cache.read_bytes())
     else:
-        checked = check_records(args.records)
-        model = build_model(checked.records, checked.schemas, read_history(args.records))
+        records, schemas = _checked(args.records)
+        model = build_model(records, schemas, read_history(args.records))
         docs = expert_documents(model) + record_documents(model)
-        del checked, model
+        del records, model
         if args.docs_cache:
             args.docs_cache.write_bytes(pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL))
     t1, c1 = time.perf_counter(), _cpu()
