@@ -76,6 +76,7 @@ from generator.search.text import (
     ALPHABET,
     CARD_URL,
     DEFAULT_FREQUENT,
+    FREQUENT_PER_DOC,
     DEFAULT_SHARD_BYTES,
     DEFAULT_TEXT_BLOCK,
     FACETS,
@@ -125,7 +126,7 @@ def build_search_index(
     shard_bytes: int = DEFAULT_SHARD_BYTES,
     jobs: int | None = None,
     text_block: int = DEFAULT_TEXT_BLOCK,
-    frequent: int = DEFAULT_FREQUENT,
+    frequent: int | None = None,
 ) -> dict:
     """Write the index of `docs` under `out_dir`; return stats (files, bytes, docs, shards, keys, seconds).
 
@@ -135,7 +136,9 @@ def build_search_index(
     a url that is not site-relative.
     jobs: 1 = one process; 2 = invert half of the docs in a forked process (see invert._Inversion);
     None = 2 from 2,000 docs on. The files are the same either way. text_block: docs per t/ file;
-    frequent: occurrences above which a Han gram is frequent (phrases.py; tests use small values)."""
+    frequent: occurrences above which a Han gram is frequent (phrases.py; tests use small values);
+    None = max(DEFAULT_FREQUENT, FREQUENT_PER_DOC × docs): a share of the docs, so the index grows
+    with them (text.py says why)."""
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of small objects and no cycles: the cyclic collector would only rescan them
     try:
@@ -162,7 +165,7 @@ def _order(docs: list[dict]) -> list[tuple[str, dict]]:
 
 
 def _build(docs: list[dict], out_dir: Path, shard_bytes: int, jobs: int | None,
-           text_block: int, frequent_threshold: int) -> dict:
+           text_block: int, frequent_threshold: int | None) -> dict:
     t0 = time.perf_counter()
     _check(docs)
     prepared = _order(docs)
@@ -197,6 +200,8 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, jobs: int | None,
     n_docs = len(prepared)
     n_experts = kinds[0][2] if kinds and kinds[0][0] == "experts" else 0
     postings, folded = inversion.result()
+    if frequent_threshold is None:
+        frequent_threshold = max(DEFAULT_FREQUENT, math.ceil(FREQUENT_PER_DOC * n_docs))
     frequent = add_frequent_grams(postings, folded, frequent_threshold)
     del folded
 

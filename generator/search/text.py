@@ -50,11 +50,16 @@ _SEGMENT = re.compile(f"[{HAN}]+|[a-z0-9]+")
 DEFAULT_SHARD_BYTES = 16 * 1024  # a query reads a few: the median query's bytes
 DEFAULT_TEXT_BLOCK = 32  # docs per t/ file (the texts a query checks and a hit's explanation come from;
 # compressed, 32 docs cost about what 4 uncompressed did, and the site stores a third of 4's bytes)
-# a Han gram with more occurrences than this is "frequent" (about 3 characters of postings per
-# occurrence, which gzip stores in about 1.2 bytes: 40,000 is about 50 kB downloaded): it is stored
-# with each doc's first position only, and every gram one character longer that contains it is
-# indexed too (see frequent_cover)
+# a Han gram with more occurrences than max(DEFAULT_FREQUENT, FREQUENT_PER_DOC × docs) is "frequent"
+# (about 3 characters of postings per occurrence, which gzip stores in about 1.2 bytes: 40,000 is
+# about 50 kB downloaded): it is stored with each doc's first position only, and every gram one
+# character longer that contains it is indexed too (see frequent_cover). The threshold grows with
+# the docs: each frequent occurrence is stored about three times (first position, the longer grams on
+# either side), so a fixed threshold made ever more grams frequent and the index grow faster than the
+# docs (measured at 10,000 experts: a threshold a tenth as high, as 100,000 experts see 40,000, made
+# the index 1.55 times larger)
 DEFAULT_FREQUENT = 40_000
+FREQUENT_PER_DOC = 3.4  # 80,000 at 10,000 experts (23,551 docs): no gram is frequent there, compressed lists fit
 PAGE_SIZE = 20
 
 
