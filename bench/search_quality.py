@@ -42,8 +42,8 @@ from generator.search.index import build_search_index  # noqa: E402
 from generator.search.oracle import Oracle  # noqa: E402
 from generator.search.query import IndexReader  # noqa: E402
 from generator.search.text import (  # noqa: E402
-    DEFAULT_CARD_BLOCK,
     DEFAULT_SHARD_BYTES,
+    GZ,
     PAGE_SIZE,
     normalize,
     pinyin_syllables,
@@ -236,7 +236,7 @@ def run(docs: list[dict], pages, out_dir: Path, per_class: int, show: int, build
         walls.append(time.perf_counter() - t0)
         cpus.append(time.process_time() - c0)
     build_s = min(walls)
-    sizes = sorted((p.stat().st_size, str(p.relative_to(out_dir))) for p in out_dir.rglob("*.json"))
+    sizes = sorted((p.stat().st_size, str(p.relative_to(out_dir))) for p in out_dir.rglob("*.json*"))
     by_kind = {}
     for size, rel in sizes:
         kind = rel.split("/")[0] if "/" in rel else rel
@@ -246,12 +246,13 @@ def run(docs: list[dict], pages, out_dir: Path, per_class: int, show: int, build
     oracle = Oracle.from_rows(pages)
     queries = make_queries(pages, docs, per_class)
     base = IndexReader(out_dir)
-    base.get("t2s.json")
-    base.get("facets.json")
+    base.get(f"t2s{GZ}")
+    base.get(f"facets{GZ}")
     startup = sum(b for _, b in base.fetched)
     first_page = base.search("")  # the default view also loads the first page of cards
     startup_with_cards = sum(b for _, b in base.fetched)
     experts = base.manifest["experts"]
+    ids = IndexReader(out_dir).ids(range(experts))  # doc → id once (cards sit in the t/ files: not per query)
 
     classes = {}
     all_index, all_cards, all_ms = [], [], []
@@ -271,7 +272,7 @@ def run(docs: list[dict], pages, out_dir: Path, per_class: int, show: int, build
                     reader.text(d)
             card_bytes = sum(b for _, b in reader.fetched)
             docs_found = info["docs"] if info is not None else list(range(experts))
-            found = set(reader.ids(docs_found))
+            found = {ids[d] for d in docs_found}
             truth = oracle.ids(q)
             partial += bool(info and info["partial"])
             tp += len(found & truth)
@@ -345,7 +346,6 @@ def main(argv=None):
     ap.add_argument("--show", type=int, default=5, help="mismatching queries to list per class")
     ap.add_argument("--builds", type=int, default=1, help="build this many times; report the fastest")
     ap.add_argument("--shard-bytes", type=int, default=DEFAULT_SHARD_BYTES, help="target size of an index shard")
-    ap.add_argument("--card-block", type=int, default=DEFAULT_CARD_BLOCK, help="cards per card file")
     ap.add_argument("--jobs", type=int, help="processes for the build (default: as build_search_index decides)")
     args = ap.parse_args(argv)
 
@@ -358,7 +358,7 @@ def main(argv=None):
               f"and rendered their pages in {gen_s:.1f} s")
         out = args.out or Path(tmp) / "search"
         res = run(docs, pages, out, args.queries, args.show, args.builds,
-                  shard_bytes=args.shard_bytes, card_block=args.card_block, jobs=args.jobs)
+                  shard_bytes=args.shard_bytes, jobs=args.jobs)
     res["bio_chars_mean"] = round(bio)
     print(report(res))
     if args.json:

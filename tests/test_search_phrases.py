@@ -17,7 +17,7 @@ import pytest
 from generator.search import query
 from generator.search.index import build_search_index
 from generator.search.query import IndexReader, Oracle
-from generator.search.text import HAN, decode_postings, doc_text, frequent_cover, indexed
+from generator.search.text import DEFAULT_TEXT_BLOCK, HAN, decode_postings, doc_text, frequent_cover, indexed
 from tests.test_search_index import JS_SEARCH, _ready, generated, serve_directory
 
 THRESHOLD = 40  # occurrences: at 300 generated experts, dozens of frequent grams on several levels
@@ -60,7 +60,7 @@ def test_frequent_grams_keep_first_positions_and_longer_grams_all(built, people)
         shard = reader.get(reader.shard_name(key))
         value = shard[key]
         if value.startswith("@"):
-            value = reader.get(f"x/{value[1:].split('.')[0]}.json")["p"]
+            value = reader.get(f"x/{value[1:].split('.')[0]}.json.gz")["p"]
         return decode_postings(value)
 
     def positions(text, gram):
@@ -98,7 +98,7 @@ def test_common_phrases_are_exact_within_the_budget(built, people):
     exact = 0
     for q in _phrases(people) + ["研究员集成电路", "浙江大学材料学院", "中国工程院院士人工智能"]:
         reader = IndexReader(built)
-        reader.get("facets.json")
+        reader.get("facets.json.gz")
         reader.fetched.clear()
         info = reader.match_info(q)
         assert sum(b for rel, b in reader.fetched if rel[0] in "ix") <= query.BUDGET, q
@@ -119,7 +119,7 @@ def test_pasted_sentences_are_read_by_their_rarest_grams_and_checked(built, peop
         e = r.choice(people)
         q = e["bio"][:r.randint(30, 120)]
         reader = IndexReader(built)
-        reader.get("facets.json")
+        reader.get("facets.json.gz")
         reader.fetched.clear()
         info = reader.match_info(q)
         assert len([rel for rel, _ in reader.fetched if rel.startswith("i/")]) <= query.MAX_SHARDS
@@ -140,9 +140,9 @@ def test_frequent_grams_are_the_same_with_two_processes_and_any_order(people, tm
     build_search_index(shuffled, tmp_path / "two", jobs=2, frequent=THRESHOLD)
     assert files(tmp_path / "one") == files(tmp_path / "two")
     manifest = json.loads((tmp_path / "one" / "manifest.json").read_text("utf-8"))
-    assert manifest["frequent"] == sorted(manifest["frequent"]) and manifest["textBlock"] == 4
-    # texts are grouped: one t/ file per 4 docs, not one per doc
-    assert len(list((tmp_path / "one" / "t").iterdir())) == -(-len(people) // 4)
+    assert manifest["frequent"] == sorted(manifest["frequent"]) and manifest["textBlock"] == DEFAULT_TEXT_BLOCK
+    # texts are grouped: one t/ file per 32 docs, not one per doc
+    assert len(list((tmp_path / "one" / "t").iterdir())) == -(-len(people) // DEFAULT_TEXT_BLOCK)
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +167,7 @@ def test_javascript_reads_frequent_phrases_and_pasted_sentences_as_python(page_f
     _ready(page, served_frequent["url"])
     reader = IndexReader(served_frequent["site"] / "search")
     assert reader.frequent
-    reader.get("facets.json")  # the page has it from start-up
+    reader.search("")  # what the page read at start-up: facets and the first page of cards
     r = random.Random(6)
     pasted = [r.choice(people)["bio"][:n] for n in (40, 80, 160, 200)]
     pasted += ["，".join(p["bio"][:12] for p in people[:6]), " ".join(_phrases(people, 12, seed=9))]
@@ -179,5 +179,5 @@ def test_javascript_reads_frequent_phrases_and_pasted_sentences_as_python(page_f
         py = reader.search(q, {}, page=1, page_size=20)
         assert js["docs"] == py["docs"], q
         assert (js["marks"], js["partial"]) == (py["marks"], py["partial"]), q
-        read = {rel for rel, _ in reader.fetched if not rel.startswith("c/")}
-        assert {rel for rel in after - before if not rel.startswith("c/")} == read, q  # the same files
+        read = {rel for rel, _ in reader.fetched}
+        assert after - before == read, q  # the same files (cards come from the t/ files too)

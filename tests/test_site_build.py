@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import html
 import io
 import json
@@ -256,6 +257,7 @@ def test_the_site_index_covers_records_and_prose_pages_and_the_themes_is_empty(s
     assert [k for k, _, _ in manifest["kinds"]] == ["experts", "societies", "workstations", "projects", "needs",
                                                     "proposals", "pages"]
     pages = manifest["kinds"][-1]
-    urls = sorted(json.loads((site / "search" / "c" / f"{d // manifest['cardBlock']}.json").read_text("utf-8"))
-                  [d % manifest["cardBlock"]][1] for d in range(pages[1], pages[1] + pages[2]))
+    block = manifest["textBlock"]
+    urls = sorted(json.loads(gzip.decompress((site / "search" / "t" / f"{d // block}.json.gz").read_bytes()))
+                  [d % block]["c"][1] for d in range(pages[1], pages[1] + pages[2]))
     assert urls == ["./", "about/", "contributing/"]  # list pages of data are left out

@@ -5,7 +5,7 @@ tone marks dropped and ü → v (lǚ → lv, Zhāng Wěi → zhang wei), traditi
 character at a time (張 → 张, 陳 → 陈) with OpenCC's t2s character table.
 
 The character table is read from the OpenCC package (`opencc` on PyPI, OpenCC's own dictionaries)
-at build time and written next to the index as t2s.json, so the browser (search-engine.js) folds
+at build time and written next to the index as t2s.json.gz, so the browser (search-engine.js) folds
 with the very same table; tests/test_search_fold.py checks that both normalisers agree.
 Folding is one code point at a time except NFKC, so every step is the same in Python and JS.
 """
@@ -53,7 +53,7 @@ def t2s_table() -> dict[int, str]:
 
 
 def t2s_pairs() -> str:
-    """The table as one string of (traditional, simplified) pairs in code point order (t2s.json)."""
+    """The table as one string of (traditional, simplified) pairs in code point order (t2s.json.gz)."""
     table = t2s_table()
     return "".join(chr(c) + table[c] for c in sorted(table))
 

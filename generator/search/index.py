@@ -16,25 +16,31 @@ What a query means (exactly; generator/search/oracle.py says it as a plain scan)
 Text and query are folded the same way first (generator/search/fold.py: NFKC, lower case, tone
 marks and ü, traditional → simplified).
 
-Files under out_dir (all JSON, UTF-8, sorted keys, no timestamps; same input → same bytes):
+Files under out_dir (all JSON, UTF-8, sorted keys, no timestamps; same input → same bytes). Every
+file but manifest.json is stored gzip-compressed (name + text.GZ; mtime 0, no file name), because
+GitHub Pages counts stored bytes and serves them as they are: the readers decompress (query.py with
+gzip, search-engine.js with the browser's DecompressionStream). One t/ file of 32 docs holds both the
+cards and the texts: compressed together they take a sixth of the bytes the uncompressed texts (4 docs
+a file) and cards did, and one file downloads about what a 4-doc uncompressed one did.
 
-    manifest.json      version, docs, experts, kinds, shard count, hash and encoding, card and text block
-                       sizes, the frequent Han grams (phrases.py: the reader plans its reads with them)
-    t2s.json           the traditional → simplified table the browser folds with (fold.t2s_pairs)
-    facets.json        facet group → value → the expert docs that have it (for filtering and counts)
-    c/<n>.json         cards of docs n*B … n*B+B-1: [id, url, name, title, affiliation, honours, disciplines, kind]
-    t/<n>.json         docs n*T … n*T+T-1 (T = textBlock): each doc's searched fields as shown,
-                       {"i": [[field number in FIELDS, text], …], "s": "zhang wei"}: a hit's explanation
-                       and context line, and the check of candidates (query.py)
-    p/<letter>.json    experts whose pinyin starts with <letter>: their syllables ("zhang wei"); other
+    manifest.json      version, docs, experts, kinds, shard count, hash and encoding, text block size,
+                       the frequent Han grams (phrases.py: the reader plans its reads with them), the
+                       stored sizes of shards, pinyin files and t/ files (the plan's budget counts them)
+    t2s.json.gz        the traditional → simplified table the browser folds with (fold.t2s_pairs)
+    facets.json.gz     facet group → value → the expert docs that have it (for filtering and counts)
+    t/<n>.json.gz      docs n*T … n*T+T-1 (T = textBlock): each doc's searched fields as shown and its card,
+                       {"i": [[field number in FIELDS, text], …], "s": "zhang wei", "c": [id, url, name,
+                       title, affiliation, honours, disciplines, kind]}: the result row, a hit's
+                       explanation and context line, and the check of candidates (query.py)
+    p/<letter>.json.gz experts whose pinyin starts with <letter>: their syllables ("zhang wei"); other
                        spellings of the name after a "|" ("zeng guo hua|ceng guo hua", in p/z and p/c)
-    i/<k>.json         key → postings, for keys with crc32(utf-8 key) % shards == k
-    x/<n>.json         a key whose postings are too large to share a shard ("@n.<bytes of x/n.json>" in
+    i/<k>.json.gz      key → postings, for keys with crc32(utf-8 key) % shards == k
+    x/<n>.json.gz      a key whose postings are too large to share a shard ("@n.<stored bytes>" in
                        its shard: a query reads the smallest of these first, within its byte budget)
 
 Keys (generator/search/invert.py): Han bigrams ("材料"), longer Han grams next to a frequent one
 (generator/search/phrases.py: "学会科", listed frequent grams keep first positions only), "n:" + a Han character of the name,
-"c:" + a Han character of the text (first position only) and "w:" + a latin/digit word ("w:5g").
+"c:" + a Han character of the text (the number in FIELDS of the first field holding it, not a position) and "w:" + a latin/digit word ("w:5g").
 Postings are "<doc gaps>.<positions>": one number each per occurrence, in doc then text order (a
 gap of 0 repeats the doc), in a base-64 varint code (5 bits a character; a set 6th bit means "more
 follows"; alphabet 0-9A-Za-z-_). Positions are code point offsets in the doc's folded text
@@ -54,6 +60,7 @@ in query.py; tests/test_search_index.py checks that the two agree.
 from __future__ import annotations
 
 import gc
+import gzip
 import json
 import math
 import re
@@ -69,13 +76,14 @@ from generator.search.phrases import add_frequent_grams
 from generator.search.text import (
     ALPHABET,
     CARD_URL,
-    DEFAULT_CARD_BLOCK,
     DEFAULT_FREQUENT,
+    FREQUENT_PER_DOC,
     DEFAULT_SHARD_BYTES,
     DEFAULT_TEXT_BLOCK,
     FACETS,
     FIELD_LABELS,
     FIELDS,
+    GZ,
     PAGE_SIZE,
     VERSION,
     KINDS,
@@ -91,6 +99,11 @@ from generator.search.text import (
 
 def _dump(obj) -> bytes:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def _pack(obj) -> bytes:
+    """The stored bytes of an index file: its JSON, gzip-compressed (no name, mtime 0: same input → same bytes)."""
+    return gzip.compress(obj if isinstance(obj, bytes) else _dump(obj), 9, mtime=0)
 
 
 def _check(docs: list[dict]) -> None:
@@ -112,10 +125,9 @@ def build_search_index(
     out_dir: Path,
     *,
     shard_bytes: int = DEFAULT_SHARD_BYTES,
-    card_block: int = DEFAULT_CARD_BLOCK,
     jobs: int | None = None,
     text_block: int = DEFAULT_TEXT_BLOCK,
-    frequent: int = DEFAULT_FREQUENT,
+    frequent: int | None = None,
 ) -> dict:
     """Write the index of `docs` under `out_dir`; return stats (files, bytes, docs, shards, keys, seconds).
 
@@ -125,11 +137,13 @@ def build_search_index(
     a url that is not site-relative.
     jobs: 1 = one process; 2 = invert half of the docs in a forked process (see invert._Inversion);
     None = 2 from 2,000 docs on. The files are the same either way. text_block: docs per t/ file;
-    frequent: occurrences above which a Han gram is frequent (phrases.py; tests use small values)."""
+    frequent: occurrences above which a Han gram is frequent (phrases.py; tests use small values);
+    None = max(DEFAULT_FREQUENT, FREQUENT_PER_DOC × docs): a share of the docs, so the index grows
+    with them (text.py says why)."""
     gc_was_enabled = gc.isenabled()
     gc.disable()  # millions of small objects and no cycles: the cyclic collector would only rescan them
     try:
-        return _build(docs, Path(out_dir), shard_bytes, card_block, jobs, text_block, frequent)
+        return _build(docs, Path(out_dir), shard_bytes, jobs, text_block, frequent)
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -151,8 +165,8 @@ def _order(docs: list[dict]) -> list[tuple[str, dict]]:
     return experts + others
 
 
-def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, jobs: int | None,
-           text_block: int, frequent_threshold: int) -> dict:
+def _build(docs: list[dict], out_dir: Path, shard_bytes: int, jobs: int | None,
+           text_block: int, frequent_threshold: int | None) -> dict:
     t0 = time.perf_counter()
     _check(docs)
     prepared = _order(docs)
@@ -187,6 +201,8 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
     n_docs = len(prepared)
     n_experts = kinds[0][2] if kinds and kinds[0][0] == "experts" else 0
     postings, folded = inversion.result()
+    if frequent_threshold is None:
+        frequent_threshold = max(DEFAULT_FREQUENT, math.ceil(FREQUENT_PER_DOC * n_docs))
     frequent = add_frequent_grams(postings, folded, frequent_threshold)
     del folded
 
@@ -204,8 +220,8 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
     big.sort()
     extra_files = {}
     for n, (k, p) in enumerate(big):
-        extra_files[f"x/{n}.json"] = {"k": k, "p": p}
-        shard_maps[shard_of(k, shards)][k] = f"@{n}.{len(_dump(extra_files[f'x/{n}.json']))}"
+        extra_files[f"x/{n}{GZ}"] = data = _pack({"k": k, "p": p})
+        shard_maps[shard_of(k, shards)][k] = f"@{n}.{len(data)}"  # the bytes a reader downloads
 
     files: dict[str, object] = {}
     files["manifest.json"] = {
@@ -216,7 +232,6 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
         "shards": shards,
         "hash": "crc32(utf-8 key) % shards",
         "code": ALPHABET,
-        "cardBlock": card_block,
         "textBlock": text_block,
         "frequent": frequent,
         "cardUrl": CARD_URL,
@@ -227,28 +242,31 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
         "pinyin": sorted(pinyin_shards),
         "facets": list(FACETS),
     }
-    files["t2s.json"] = {"pairs": t2s_pairs()}
-    files["facets.json"] = {
+    files[f"t2s{GZ}"] = {"pairs": t2s_pairs()}
+    files[f"facets{GZ}"] = {
         group: {value: encode_docs(docs) for value, docs in values.items()} for group, values in facets.items()
     }
-    for b in range(0, n_docs, card_block):
-        files[f"c/{b // card_block}.json"] = cards[b : b + card_block]
+    for text, card in zip(texts, cards):  # a doc's card beside its text: gzip stores their shared words once
+        text["c"] = card
     text_bytes, text_files = 0, 0
     for b in range(0, n_docs, text_block):
-        files[f"t/{b // text_block}.json"] = data = _dump(texts[b : b + text_block])  # written as they are
+        files[f"t/{b // text_block}{GZ}"] = data = _pack(texts[b : b + text_block])  # written as they are
         if b < n_experts or not n_experts:
             text_bytes += len(data)
             text_files += 1
     # for the reading plan: the mean size of a t/ file of experts (the largest kind)
     files["manifest.json"]["textMean"] = math.ceil(text_bytes / max(1, text_files))
     for letter, items in pinyin_shards.items():
-        files[f"p/{letter}.json"] = {"d": encode_docs(d for d, _ in items), "s": [s for _, s in items]}
+        files[f"p/{letter}{GZ}"] = {"d": encode_docs(d for d, _ in items), "s": [s for _, s in items]}
     for k, m in enumerate(shard_maps):
-        files[f"i/{k}.json"] = m
+        files[f"i/{k}{GZ}"] = m
     files.update(extra_files)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    for folder in ("c", "t", "p", "i", "x"):
+    for stale in ("t2s.json", "facets.json"):  # uncompressed, by an index of version 2
+        (out_dir / stale).unlink(missing_ok=True)
+    shutil.rmtree(out_dir / "c", ignore_errors=True)  # cards of an index of version 2 (now in t/)
+    for folder in ("t", "p", "i", "x"):
         (out_dir / folder).mkdir(exist_ok=True)
         for stale in (out_dir / folder).iterdir():  # left by an earlier, larger build
             if f"{folder}/{stale.name}" not in files:
@@ -257,15 +275,15 @@ def _build(docs: list[dict], out_dir: Path, shard_bytes: int, card_block: int, j
     shard_bytes_list, pinyin_bytes = [0] * shards, {}
     for rel in sorted(files):
         if rel != "manifest.json":
-            data = files[rel] if isinstance(files[rel], bytes) else _dump(files[rel])
+            data = files[rel] if isinstance(files[rel], bytes) else _pack(files[rel])
             (out_dir / rel).write_bytes(data)
             total += len(data)
             crc = zlib.crc32(data, zlib.crc32(rel.encode(), crc))
             if rel.startswith("i/"):
-                shard_bytes_list[int(rel[2:-5])] = len(data)
+                shard_bytes_list[int(rel[2 : -len(GZ)])] = len(data)
             elif rel.startswith("p/"):
-                pinyin_bytes[rel[2:-5]] = len(data)
-    # sizes the reading plan keeps a query's bytes within its budget with (query.py)
+                pinyin_bytes[rel[2 : -len(GZ)]] = len(data)
+    # sizes (as stored and downloaded: compressed) the reading plan keeps a query's bytes within its budget with (query.py)
     files["manifest.json"]["shardBytes"] = shard_bytes_list
     files["manifest.json"]["pinyinBytes"] = pinyin_bytes
     # the browser asks for the other files with ?v=<build>: a page open across a deploy never mixes

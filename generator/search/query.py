@@ -12,7 +12,8 @@ text.frequent_cover picks: the whole string when the index has it, else non-freq
 cover it, so a common phrase (学会科技) never needs two of the largest postings.
 Scores (lower first, summed over segments, then doc order):
   text (≥ 2 Han)    the first position of the string in the doc's folded text (name first, bio last)
-  char (1 Han)      its position in the name; else 1000 + its first position elsewhere (mark "other")
+  char (1 Han)      its position in the name; else 1000 + the number (text.FIELDS) of the first field
+                    holding it (mark "other")
   latin             0 the joined pinyin, the surname's or the initials are the letters (exact);
                     2 the joined pinyin / 3 the initials start with them (mark "prefix");
                     10 + positions: every word is a latin word of the text
@@ -20,6 +21,7 @@ Scores (lower first, summed over segments, then doc order):
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 from pathlib import Path
@@ -32,7 +34,16 @@ from generator.search.segments import (  # noqa: F401  (parse_query is used from
     segment_scores,
     verify,
 )
-from generator.search.text import CARD_FIELDS, PAGE_SIZE, decode_docs, decode_postings, normalize, shard_of
+from generator.search.text import (
+    CARD_FIELDS,
+    GZ,
+    PAGE_SIZE,
+    decode_docs,
+    decode_postings,
+    item_starts,
+    normalize,
+    shard_of,
+)
 
 MAX_SHARDS = 8
 ROUND1_BIG = 65_536  # round 1 reads an own file only up to this size (round 2 may find a smaller key)
@@ -55,6 +66,8 @@ class IndexReader:
         self._facet_sets = None
 
     def get(self, rel: str):
+        """The parsed JSON of one index file (None when it does not exist); (rel, stored bytes) is
+        logged the first time. Files other than manifest.json are gzip-compressed (text.GZ)."""
         if rel not in self._cache:
             path = self.dir / rel
             if not path.is_file():
@@ -63,11 +76,11 @@ class IndexReader:
                 data = path.read_bytes()
                 self.fetched.append((rel, len(data)))
                 self.sizes[rel] = len(data)
-                self._cache[rel] = json.loads(data)
+                self._cache[rel] = json.loads(gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data)
         return self._cache[rel]
 
     def shard_name(self, key: str) -> str:
-        return f"i/{shard_of(key, self.manifest['shards'])}.json"
+        return f"i/{shard_of(key, self.manifest['shards'])}{GZ}"
 
     # --- the plan: which files a query reads
     def _load(self, segments, loaded: dict, budget: int, counts: dict, big_limit: int) -> None:
@@ -79,7 +92,7 @@ class IndexReader:
         for k in order:
             name = self.shard_name(k)
             if name not in shards:
-                size = self.manifest["shardBytes"][int(name[2:-5])]
+                size = self.manifest["shardBytes"][int(name[2 : -len(GZ)])]
                 if len(shards) >= budget or shards and self._used(counts) + size > BUDGET:
                     continue
                 shards.append(name)
@@ -99,11 +112,11 @@ class IndexReader:
         for _, size, k, n in big:
             if size <= big_limit and self._used(counts) + size <= BUDGET:
                 counts["big"] = counts.get("big", 0) + size
-                loaded[k] = decode_postings(self.get(f"x/{n}.json")["p"])
+                loaded[k] = decode_postings(self.get(f"x/{n}{GZ}")["p"])
 
     def _used(self, counts) -> int:
         shard_bytes = self.manifest["shardBytes"]
-        return sum(shard_bytes[int(n[2:-5])] for n in counts.get("shards", [])) + counts.get("big", 0) + counts.get("pinyin", 0)
+        return sum(shard_bytes[int(n[2 : -len(GZ)])] for n in counts.get("shards", [])) + counts.get("big", 0) + counts.get("pinyin", 0)
 
     def _checkable(self, docs, counts) -> bool:
         """Whether the t/ files of these candidate docs (textMean bytes each) fit in what is left of TOTAL."""
@@ -113,7 +126,7 @@ class IndexReader:
     def pinyin(self, letter: str):
         if letter not in self.manifest["pinyin"]:
             return []
-        data = self.get(f"p/{letter}.json")
+        data = self.get(f"p/{letter}{GZ}")
         return list(zip(decode_docs(data["d"]), data["s"]))
 
     def _combine(self, segments, loaded, pinyin, scope):
@@ -169,14 +182,16 @@ class IndexReader:
 
     def _verify(self, segments, docs) -> dict[int, int]:
         out = {}
+        block = self.manifest["textBlock"]
         for d in docs:
-            t = self.text(d)
-            items = t["i"]
-            text = "\n".join(normalize(v) for _, v in items)
-            name = normalize(items[0][1]) if items and items[0][0] == "name" else ""
+            t = self.get(f"t/{d // block}{GZ}")[d % block]
+            items = [(f, normalize(v)) for f, v in t["i"]]  # (field number, folded text)
+            text = "\n".join(v for _, v in items)
+            name = items[0][1] if items and items[0][0] == 0 else ""  # FIELDS[0] is the name
+            starts = item_starts(items)
             total = 0
             for seg in segments:
-                s = verify(seg, text, name, t.get("s", ""))
+                s = verify(seg, text, name, t.get("s", ""), starts)
                 if s is None:
                     break
                 total += s
@@ -187,7 +202,7 @@ class IndexReader:
     def text(self, doc: int) -> dict:
         """One doc's searched fields as shown ({"i": [[field, text], …], "s": spaced pinyin}), from its t/ file."""
         block, fields = self.manifest["textBlock"], self.manifest["fields"]
-        t = self.get(f"t/{doc // block}.json")[doc % block]
+        t = self.get(f"t/{doc // block}{GZ}")[doc % block]
         return {**t, "i": [[fields[f], v] for f, v in t["i"]]}
 
     def _mark(self, segments, doc, pinyin, loaded) -> str:
@@ -212,7 +227,7 @@ class IndexReader:
     # --- facets
     def facet_sets(self) -> dict[str, dict[str, set[int]]]:
         if self._facet_sets is None:
-            data = self.get("facets.json")
+            data = self.get(f"facets{GZ}")
             self._facet_sets = {g: {v: set(decode_docs(s)) for v, s in vals.items()} for g, vals in data.items()}
         return self._facet_sets
 
@@ -252,14 +267,15 @@ class IndexReader:
                 "marks": [marks.get(d, "") for d in shown], "partial": bool(info and info["partial"])}
 
     def card(self, doc: int) -> dict:
-        block = self.manifest["cardBlock"]
-        card = dict(zip(CARD_FIELDS, self.get(f"c/{doc // block}.json")[doc % block]))
+        """The result row of a doc (text.CARD_FIELDS), from the t/ file holding it."""
+        block = self.manifest["textBlock"]
+        card = dict(zip(CARD_FIELDS, self.get(f"t/{doc // block}{GZ}")[doc % block]["c"]))
         card["url"] = card["url"] or self.manifest["cardUrl"].replace("{kind}", card["kind"]).replace("{id}", card["id"])
         return card
 
     def ids(self, docs: list[int]) -> list[str]:
-        block = self.manifest["cardBlock"]
-        return [self.get(f"c/{d // block}.json")[d % block][0] for d in docs]
+        block = self.manifest["textBlock"]
+        return [self.get(f"t/{d // block}{GZ}")[d % block]["c"][0] for d in docs]
 
 
 def query_index(out_dir: Path, q: str) -> list[str]:

@@ -5,9 +5,9 @@ Shared by the reader (query.py) and mirrored in search-engine.js. Scores are des
 
 from __future__ import annotations
 
-from generator.search.text import _HAN_CHAR, _SEGMENT, _WORD, frequent_cover, normalize
+from generator.search.text import _HAN_CHAR, _SEGMENT, _WORD, field_at, frequent_cover, normalize
 
-OTHER = 1000  # a single character outside the name
+OTHER = 1000  # a single character outside the name: OTHER + the number of the first field holding it
 WORDS = 10  # latin words of the text rank after every pinyin match
 
 
@@ -63,14 +63,15 @@ def pinyin_score(key: str, spaced: str) -> int | None:
     return None
 
 
-def verify(seg: tuple, text: str, name: str, spaced: str) -> int | None:
-    """The score of one segment on one doc's folded text (None: no match): what the keys would give."""
+def verify(seg: tuple, text: str, name: str, spaced: str, starts: list[tuple[int, int]]) -> int | None:
+    """The score of one segment on one doc's folded text (None: no match): what the keys would give.
+    starts: text.item_starts of the doc's items (a single character outside the name scores by field)."""
     if seg[0] == "char":
         at = name.find(seg[1])
         if at >= 0:
             return at
         at = text.find(seg[1])
-        return None if at < 0 else OTHER + at
+        return None if at < 0 else OTHER + field_at(starts, at)
     if seg[0] == "text":
         at = text.find(seg[1])
         return None if at < 0 else at
@@ -97,7 +98,7 @@ def segment_scores(seg, loaded: dict, pinyin: dict, frequent=()) -> tuple[dict[i
         names = loaded.get(keys[1])
         out = {}
         for d, ps in loaded[keys[0]].items():
-            out[d] = names[d][0] if names is not None and d in names else OTHER + ps[0]
+            out[d] = names[d][0] if names is not None and d in names else OTHER + ps[0]  # ps[0]: a field number
         return out, names is not None
     if seg[0] == "text":
         if not have:

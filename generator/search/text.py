@@ -9,7 +9,10 @@ from functools import lru_cache
 
 from generator.search.fold import fold
 
-VERSION = 2
+VERSION = 3
+# every index file but manifest.json is stored gzip-compressed under this suffix (GitHub Pages counts
+# stored bytes and serves them as they are; the reader decompresses: query.py, search-engine.js)
+GZ = ".json.gz"
 
 # searched text fields, in this order (ranking prefers matches early in the doc: name first, bio last):
 # everything an expert's page shows (generator/site/search_docs.py), then the fields of other records
@@ -45,12 +48,18 @@ _WORD = re.compile(r"[a-z0-9]+")
 _SEGMENT = re.compile(f"[{HAN}]+|[a-z0-9]+")
 
 DEFAULT_SHARD_BYTES = 16 * 1024  # a query reads a few: the median query's bytes
-DEFAULT_CARD_BLOCK = 16
-DEFAULT_TEXT_BLOCK = 4  # docs per t/ file (the texts a query checks and a hit's explanation come from)
-# a Han gram with more occurrences than this is "frequent" (about 3 characters of postings per
-# occurrence: 20,000 is about 60 kB): it is stored with each doc's first position only, and every
-# gram one character longer that contains it is indexed too (see frequent_cover)
-DEFAULT_FREQUENT = 20_000
+DEFAULT_TEXT_BLOCK = 32  # docs per t/ file (the texts a query checks and a hit's explanation come from;
+# compressed, 32 docs cost about what 4 uncompressed did, and the site stores a third of 4's bytes)
+# a Han gram with more occurrences than max(DEFAULT_FREQUENT, FREQUENT_PER_DOC × docs) is "frequent"
+# (about 3 characters of postings per occurrence, which gzip stores in about 1.2 bytes: 40,000 is
+# about 50 kB downloaded): it is stored with each doc's first position only, and every gram one
+# character longer that contains it is indexed too (see frequent_cover). The threshold grows with
+# the docs: each frequent occurrence is stored about three times (first position, the longer grams on
+# either side), so a fixed threshold made ever more grams frequent and the index grow faster than the
+# docs (measured at 10,000 experts: a threshold a tenth as high, as 100,000 experts see 40,000, made
+# the index 1.55 times larger)
+DEFAULT_FREQUENT = 40_000
+FREQUENT_PER_DOC = 3.4  # 80,000 at 10,000 experts (23,551 docs): no gram is frequent there, compressed lists fit
 PAGE_SIZE = 20
 
 
@@ -72,6 +81,26 @@ def _items(expert: dict, field: str) -> list[str]:
 def doc_text(expert: dict) -> str:
     """The normalised searched text of one expert: every field item on its own line."""
     return "\n".join(normalize(item) for field in FIELDS for item in _items(expert, field))
+
+
+def item_starts(items) -> list[tuple[int, int]]:
+    """(offset of the item in the doc's folded text, its field number in FIELDS) for each item of a
+    doc, given as (field number, folded item text) in text order (items are joined by one "\n")."""
+    out, at = [], 0
+    for field, item in items:
+        out.append((at, field))
+        at += len(item) + 1
+    return out
+
+
+def field_at(starts: list[tuple[int, int]], at: int) -> int:
+    """The field number of the item holding code point `at` of the doc's text (item_starts)."""
+    found = 0
+    for start, field in starts:
+        if start > at:
+            break
+        found = field
+    return found
 
 
 @lru_cache(maxsize=1)

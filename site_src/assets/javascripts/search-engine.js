@@ -6,7 +6,10 @@
  * (tests/test_search_index.py runs both on the same queries and compares the results), and fold()
  * is generator/search/fold.py (NFKC, lower case, tone marks and ü, OpenCC's t2s table from t2s.json).
  * Record text is untrusted: this file only computes; the pages put text in with textContent.
- * Plain ES2017, no dependencies.
+ * Every index file but manifest.json is stored gzip-compressed (index.py; GitHub Pages serves it as
+ * plain bytes, without Content-Encoding): get() decompresses it with the browser's DecompressionStream,
+ * as Pagefind does its index fragments, unless a server already did (then the body is the JSON itself).
+ * Plain ES2017 and DecompressionStream (Chromium 80, Firefox 113, Safari 16.4), no dependencies.
  */
 (function () {
   "use strict";
@@ -22,6 +25,7 @@
   var GROUPS = ["discipline", "industry", "society", "district", "honour"];
   var MAX_SHARDS = 8, ROUND1_BIG = 65536, BUDGET = 260000, TOTAL = 285000, MAX_PINYIN = 2,
     VERIFY_MAX = 200, OTHER = 1000, WORDS = 10;
+  var GZ = ".json.gz"; // text.GZ
   var CARD_FIELDS = ["id", "url", "name", "title", "affiliation", "honours", "disciplines", "kind"];
 
   var DEC = new Int8Array(128).fill(-1);
@@ -219,13 +223,28 @@
 
   function cpIndex(text, at) { return at < 0 ? -1 : chars(text.slice(0, at)).length; }
 
-  function verify(seg, text, name, spaced) {
+  // text.py item_starts: [[code point offset of the item in the doc's text, its field number], …]
+  function itemStarts(items) {
+    var out = [], at = 0;
+    items.forEach(function (it) { out.push([at, it[0]]); at += chars(it[1]).length + 1; });
+    return out;
+  }
+
+  // text.py field_at: the field number of the item holding code point `at`
+  function fieldAt(starts, at) {
+    var found = 0;
+    for (var i = 0; i < starts.length && starts[i][0] <= at; i++) found = starts[i][1];
+    return found;
+  }
+
+  // segments.py verify; starts: itemStarts of the doc (a single character outside the name scores by field)
+  function verify(seg, text, name, spaced, starts) {
     var at;
     if (seg.kind === "char") {
       at = cpIndex(name, name.indexOf(seg.text));
       if (at >= 0) return at;
       at = cpIndex(text, text.indexOf(seg.text));
-      return at < 0 ? null : OTHER + at;
+      return at < 0 ? null : OTHER + fieldAt(starts, at);
     }
     if (seg.kind === "text") {
       at = cpIndex(text, text.indexOf(seg.text));
@@ -245,6 +264,14 @@
       total += firsts.get(seg.words[i]);
     }
     return total;
+  }
+
+  // a file's text: gunzipped when it starts with gzip's magic bytes (JSON never does)
+  function inflate(body) {
+    var bytes = new Uint8Array(body);
+    if (bytes.length < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return Promise.resolve(new TextDecoder().decode(bytes));
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text();
   }
 
   var fileCache = new Map(); // absolute URL → Promise of parsed JSON (shared across page visits)
@@ -267,14 +294,15 @@
     if (!hit) {
       var self = this;
       hit = fetch(url, { credentials: "same-origin", cache: manifest ? "no-cache" : "default" }).then(function (res) {
-        if (res.status === 404) return "null";
+        if (res.status === 404) return null;
         if (!res.ok) throw new Error("HTTP " + res.status + " " + url);
-        return res.text();
-      }).then(function (text) {
-        var size = utf8.encode(text).length;
-        if (text !== "null") self.fetched.push([rel, size]);
+        return res.arrayBuffer();
+      }).then(function (body) {
+        if (body === null) return null;
+        var size = body.byteLength; // the bytes stored and downloaded (what the plan's budget counts)
+        self.fetched.push([rel, size]);
         sizes.set(url, size);
-        return JSON.parse(text);
+        return inflate(body).then(JSON.parse);
       });
       hit.catch(function () { fileCache.delete(url); });
       fileCache.set(url, hit);
@@ -289,7 +317,7 @@
       this.loading = this.get("manifest.json").then(function (manifest) {
         self.manifest = manifest;
         self.frequent = new Set(manifest.frequent || []);
-        return self.get("t2s.json");
+        return self.get("t2s" + GZ);
       }).then(function (table) { setT2s(table.pairs); });
       this.loading.catch(function () { self.loading = null; });
     }
@@ -299,7 +327,7 @@
   Index.prototype.loadFacets = async function () {
     await this.load();
     if (this.facetDocs) return;
-    var facets = await this.get("facets.json");
+    var facets = await this.get("facets" + GZ);
     var docs = {};
     GROUPS.forEach(function (group) {
       var values = facets[group] || {};
@@ -311,7 +339,7 @@
 
   Index.prototype.shardName = function (key) {
     if (key.startsWith("n:")) key = "c:" + key.slice(2);
-    return "i/" + (crc32(key) % this.manifest.shards) + ".json";
+    return "i/" + (crc32(key) % this.manifest.shards) + GZ;
   };
 
   // the plan (query.py _load): shards round-robin over the segments' keys up to budget, then own files
@@ -351,13 +379,13 @@
     for (var b = 0; b < big.length; b++) {
       if (big[b][1] > bigLimit || this.used(counts) + big[b][1] > BUDGET) continue;
       counts.big += big[b][1];
-      var file = await this.get("x/" + big[b][3] + ".json");
+      var file = await this.get("x/" + big[b][3] + GZ);
       loaded.set(big[b][2], decodePostings(file.p));
     }
   };
 
   Index.prototype.shardBytes = function (name) {
-    return this.manifest.shardBytes[parseInt(name.slice(2, -5), 10)];
+    return this.manifest.shardBytes[parseInt(name.slice(2, -GZ.length), 10)];
   };
 
   Index.prototype.used = function (counts) {
@@ -375,7 +403,7 @@
 
   Index.prototype.pinyin = async function (letter) {
     if (this.manifest.pinyin.indexOf(letter) < 0) return [];
-    var data = await this.get("p/" + letter + ".json");
+    var data = await this.get("p/" + letter + GZ);
     return decodeDocs(data.d).map(function (doc, i) { return [doc, data.s[i]]; });
   };
 
@@ -388,7 +416,7 @@
       if (!loaded.has(keys[0])) return [null, false];
       var names = loaded.has(keys[1]) ? loaded.get(keys[1]) : null;
       loaded.get(keys[0]).forEach(function (ps, d) {
-        out.set(d, names && names.has(d) ? names.get(d)[0] : OTHER + ps[0]);
+        out.set(d, names && names.has(d) ? names.get(d)[0] : OTHER + ps[0]); // ps[0]: a field number
       });
       return [out, names !== null];
     }
@@ -502,21 +530,25 @@
   // one doc's searched fields as shown, {i: [[field, text], …], s}, from the t/ file holding it
   Index.prototype.text = async function (doc) {
     var block = this.manifest.textBlock, fields = this.manifest.fields;
-    var t = (await this.get("t/" + Math.floor(doc / block) + ".json"))[doc % block];
+    var t = (await this.get("t/" + Math.floor(doc / block) + GZ))[doc % block];
     return { i: t.i.map(function (it) { return [fields[it[0]], it[1]]; }), s: t.s };
   };
 
+  // query.py _verify: check candidates against their texts
   Index.prototype.verifyDocs = async function (segments, docs) {
-    var self = this;
-    var texts = await Promise.all(docs.map(function (d) { return self.text(d); }));
+    var self = this, block = this.manifest.textBlock;
+    var texts = await Promise.all(docs.map(function (d) {
+      return self.get("t/" + Math.floor(d / block) + GZ).then(function (file) { return file[d % block]; });
+    }));
     var out = new Map();
     docs.forEach(function (d, j) {
-      var items = texts[j].i;
-      var text = items.map(function (it) { return fold(it[1]); }).join("\n");
-      var name = items.length && items[0][0] === "name" ? fold(items[0][1]) : "";
+      var items = texts[j].i.map(function (it) { return [it[0], fold(it[1])]; }); // [field number, folded text]
+      var text = items.map(function (it) { return it[1]; }).join("\n");
+      var name = items.length && items[0][0] === 0 ? items[0][1] : ""; // FIELDS[0] is the name
+      var starts = itemStarts(items);
       var total = 0;
       for (var i = 0; i < segments.length; i++) {
-        var s = verify(segments[i], text, name, texts[j].s || "");
+        var s = verify(segments[i], text, name, texts[j].s || "", starts);
         if (s === null) return;
         total += s;
       }
@@ -546,8 +578,8 @@
   };
 
   Index.prototype.card = async function (doc) {
-    var block = this.manifest.cardBlock;
-    var row = (await this.get("c/" + Math.floor(doc / block) + ".json"))[doc % block];
+    var block = this.manifest.textBlock; // a doc's card sits beside its text (index.py)
+    var row = (await this.get("t/" + Math.floor(doc / block) + GZ))[doc % block].c;
     var card = {};
     CARD_FIELDS.forEach(function (f, i) { card[f] = row[i]; });
     card.doc = doc;
