@@ -43,9 +43,9 @@ class RecordPages:
         folder, _template, title_key, _kind = RECORD_PAGES[attribute]
         record = getattr(self.model, attribute)[record_id]
         url = f"{folder}/{record_id}/"
-        content = prepare_tables(join_cjk_lines(self.templates[attribute].render(e=record, **self.context)))
+        content = prepare_tables(join_cjk_lines(self.templates[attribute].render(e=record, **self.context)), labels=False)
         content += ld_script(json_ld(attribute, record, self.model, self.site_url))
-        crumbs = breadcrumbs(self.titles[attribute], record[title_key], attribute == "experts")
+        crumbs = breadcrumbs(self.titles[attribute], record[title_key])
         page = self.shell.render(record[title_key], url, content, crumbs, description(attribute, record, self.model))
         write_page(self.site, url, page)
         (self.site / folder / f"{record_id}.json").write_text(record_json(attribute, record, self.demo), encoding="utf-8")
