@@ -19,13 +19,13 @@ from generator.site.pages import RECORD_PAGES
 from generator.site.record_pages import _INDENT
 from tests.sitebuild import demo_site, read_page
 
-# the demo's experts have long bios, five 相似专家 and a change history each. Means over the demo's
+# the demo's experts have long bios, a change history each and 相似专家. Means over the demo's
 # record pages, bytes: before #14 expert 21,400; after the shared frame (pages) 9,668; after the
-# lead's decisions (pages2: styles back in <head>, no og:description/og:locale, short footer,
-# compact 相似专家, raw UTF-8 filter links, lean JSON-LD, no template whitespace) these, +~1 %:
-MEAN_MAX = {"experts": 7_850, "societies": 13_000, "workstations": 6_150, "projects": 6_250, "needs": 8_000, "proposals": 4_750}
-EXPERT_PAGE_MEAN_MAX = MEAN_MAX["experts"]  # 7,771 now
-FRAME_MAX = 2_600  # bytes of a record page outside its <article>: head (title, description, canonical, Open Graph, the four stylesheet links), header title, placeholders: 2,558 now (12.6 kB before #14)
+# lead's decisions (pages2) 7,771; after slim (minified, one stylesheet, lean head, the header in the
+# frame, compact 相似专家/推荐, lean JSON-LD, runtime card labels) these, +~1 %:
+MEAN_MAX = {"experts": 4_680, "societies": 7_580, "workstations": 3_960, "projects": 3_500, "needs": 4_860, "proposals": 2_800}
+EXPERT_PAGE_MEAN_MAX = MEAN_MAX["experts"]  # 4,628 now
+FRAME_MAX = 1_050  # bytes of a record page outside its <article>: head (title, description, canonical, the stylesheet and frame script), body structure, placeholders: 1,006 now (12.6 kB before #14, 2,558 after pages2)
 FOLDERS = [spec[0] for spec in RECORD_PAGES.values()]
 
 
