@@ -88,8 +88,8 @@ def test_a_recommendation_names_its_reasons():
     section = _section(html, "recommended")
     first = re.search(r"<li>(.*?)</li>", section, re.S).group(1)
     assert "李雪倩" in first or "许佳春" in first  # industrial robots: the robot experts come first
-    # the page shows the strongest reason (the model has them all: test_recommendations_give_reasons)
-    assert first.endswith("推荐理由：共同学科：机械工程"), first
+    # one reason each, the one that sets the expert apart (all of them share 机械工程): the bio's words
+    assert first.endswith("推荐理由：简介提到“机器人”、“制造”、“工业”"), first
 
 
 def test_expert_pages_show_similar_experts():
@@ -106,16 +106,17 @@ def test_expert_pages_show_similar_experts():
         # links within the experts folder are ../<id>/ (#14)
         similar = re.findall(r'href="\.\./([a-z0-9-]+)/"', _section(html, "similar"))
         assert len(similar) == 3 and expert_id not in similar and not set(similar) & unpublished, expert_id
-        # compact (#14 item 1): each with its title and its first (strongest) reason
+        # compact (#14 item 1): each with its title and one reason, the one that sets it apart
         items = re.findall(r"<li>(.*?)</li>", _section(html, "similar"), re.S)
         assert len(items) == len(similar)
+        reasons = []
         for item, other in zip(items, similar):
             assert f"（{experts[other]['title']}）<br>" in item, (expert_id, item)
-            reason = item.split("<br>")[1]
-            assert reason and "；" not in reason, (expert_id, item)
-            two_reasons += reason.startswith("共同学科：")
+            reasons.append(item.split("<br>")[1])
+            assert reasons[-1] and "；" not in reasons[-1], (expert_id, item)
+        two_reasons += len(set(reasons)) > 1
         counted += 1
-    assert counted > 100 and two_reasons > counted  # most lead with shared disciplines
+    assert counted > 100 and two_reasons > counted * 0.8  # most pages give different reasons
 
 
 def test_docking_list_page_and_downloads():

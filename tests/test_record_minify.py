@@ -106,3 +106,14 @@ def test_record_pages_leave_card_labels_to_tables_js():
             page = path.read_text(encoding="utf-8")
             assert "data-label" not in page and "data-cards" not in page, path
     assert "data-label=" in (site / "societies" / "index.html").read_text(encoding="utf-8")
+
+
+def test_one_reason_each_the_one_that_sets_a_match_apart():
+    from types import SimpleNamespace as Hit
+
+    from generator.site.record_pages import telling_reasons
+
+    hits = [Hit(reasons=("共同学科：机械工程", "简介提到“机器人”")), Hit(reasons=("共同学科：机械工程", "同在西湖区")),
+            Hit(reasons=("共同学科：机械工程",)), Hit(reasons=()), Hit(reasons=("同在西湖区", "简介提到“焊接”"))]
+    assert telling_reasons(hits) == ["简介提到“机器人”", "同在西湖区", "共同学科：机械工程", "", "简介提到“焊接”"]
+    assert telling_reasons(hits[:1]) == ["共同学科：机械工程"]  # alone: its strongest reason

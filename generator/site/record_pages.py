@@ -137,6 +137,18 @@ class Shell:
         return minify(page.replace(f"<p>{SHELL_CRUMBS}</p>", crumbs, 1))
 
 
+def telling_reasons(hits) -> list[str]:
+    """One reason for each of `hits` (matches with `.reasons`, strongest first), in order: the first
+    of its reasons that the fewest of the other hits share, so a list whose candidates all share a
+    discipline shows what sets each apart (简介提到“机器人”) rather than the same line five times.
+    "" for a hit without reasons. Deterministic: ties go to the earlier (stronger) reason."""
+    counts: dict[str, int] = {}
+    for hit in hits:
+        for reason in set(hit.reasons):
+            counts[reason] = counts.get(reason, 0) + 1
+    return [min(hit.reasons, key=lambda r: (counts[r], hit.reasons.index(r))) if hit.reasons else "" for hit in hits]
+
+
 def breadcrumbs(list_title: str, title: str) -> str:
     """首页 › 专家名录 › 张伟 for a record page two folders deep. On expert pages wayfinding.js adds a
     "返回搜索结果" link when the reader came from a directory search (none in the page: it would be

@@ -16,7 +16,7 @@ from generator.common.cjk import join_cjk_lines
 from generator.report.yearly import report_files
 from generator.site.pages import RECORD_PAGES, list_title
 from generator.site.record_meta import description, json_ld, ld_script, record_json
-from generator.site.record_pages import Shell, breadcrumbs, write_page
+from generator.site.record_pages import Shell, breadcrumbs, telling_reasons, write_page
 from generator.site.tables import prepare_tables
 
 
@@ -34,7 +34,7 @@ class RecordPages:
 
     def __init__(self, env, model, links, shell: Shell, site: Path, site_url: str, demo: bool):
         self.model, self.shell, self.site, self.site_url, self.demo = model, shell, site, site_url, demo
-        self.context = {"m": model, "base": "../../", "links": links}
+        self.context = {"m": model, "base": "../../", "links": links, "telling_reasons": telling_reasons}
         self.templates = {attribute: env.get_template(f"{spec[1]}.html") for attribute, spec in RECORD_PAGES.items()}
         self.titles = {attribute: list_title(spec[0]) for attribute, spec in RECORD_PAGES.items()}
 
