@@ -40,3 +40,20 @@ def make_project(records_from: Path, name: str) -> Path:
     shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
     shutil.copytree(records_from, project / "records")
     return project
+
+
+def canonical_html(text: str) -> str:
+    """A page as the DOM a browser builds from it, written back with every tag closed and every
+    attribute value quoted. Record pages are minified (optional closing tags and quotes left out,
+    generator/site/record_pages.py); this reads them with html5lib, the HTML spec's parsing
+    algorithm (so `<tbody>` appears where the parser puts it), and tests match the result."""
+    import html5lib
+
+    tree = html5lib.parse(text, namespaceHTMLElements=False)
+    return html5lib.serialize(tree, tree="etree", quote_attr_values="always", omit_optional_tags=False,
+                              minimize_boolean_attributes=True, use_trailing_solidus=False)
+
+
+def read_page(path: Path) -> str:
+    """`canonical_html` of the page file at `path`."""
+    return canonical_html(path.read_text(encoding="utf-8"))

@@ -112,7 +112,9 @@ def test_an_expert_page_has_no_link_off_the_site(tmp_path):
     links = " ".join(f"[{i}]({u})" for i, u in enumerate(["//evil.example/a", "/\\\\evil.example", "http:/evil.example", "https://example.org/ok"]))
     expert.write_text(data + f"bio: '{links}'\n", encoding="utf-8")
     assert run_kexie("build", "--out", str(tmp_path / "site"), cwd=project).returncode == 0
-    page = (tmp_path / "site" / "experts" / "zhang-wei" / "index.html").read_text(encoding="utf-8")
+    from tests.sitebuild import read_page
+
+    page = read_page(tmp_path / "site" / "experts" / "zhang-wei" / "index.html")
     bio = page[page.index('class="kx-bio"'):]
     bio = bio[: bio.index("</div>")]
     assert re.findall(r'href="([^"]*)"', bio) == ["https://example.org/ok"]

@@ -116,21 +116,27 @@ def test_the_header_search_box_works_on_every_record_page(browser, server, folde
 
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_without_javascript_a_record_page_is_styled(browser, server, folder):  # noqa: F811
-    """The stylesheets stay in each record page's <head>: a reader without JavaScript gets the theme's
-    typography and the site's styles (the frame's header and footer need the script)."""
+    """The stylesheet stays in each record page's <head>: a reader without JavaScript gets the theme's
+    typography and the site's styles (the frame's header and footer need the script). It is one file,
+    the theme's main and palette css, kexie.css and directory.css joined."""
     context = browser.new_context(java_script_enabled=False, **DESKTOP)
     page = context.new_page()
     page.goto(server + _record_url(folder))
     page.wait_for_load_state("load")
-    styled = page.evaluate("""() => {
+    styled = page.evaluate(r"""() => {
         const h1 = getComputedStyle(document.querySelector('.md-typeset h1'));
         const crumbs = getComputedStyle(document.querySelector('.kx-crumbs ol'));
-        return [document.styleSheets.length, h1.fontWeight, crumbs.listStyleType, getComputedStyle(document.body).margin];
+        const sheet = document.styleSheets[0];
+        const selectors = [...sheet.cssRules].map(r => r.selectorText || r.conditionText || '').join(' ');
+        return [document.styleSheets.length, sheet.href.split('/').pop().replace(/\.[0-9a-f]{10}\./, '.HASH.'),
+                selectors.includes('.md-typeset h1'), selectors.includes('[data-md-color-primary="indigo"]'),
+                selectors.includes('.kx-crumbs'), selectors.includes('.kx-dir'),
+                h1.fontWeight, crumbs.listStyleType, getComputedStyle(document.body).margin];
     }""")
     context.close()
-    # four stylesheets (theme, palette, kexie.css, directory.css); the theme's h1 weight (300), the
-    # site's crumbs without bullets, and no browser default 8px body margin
-    assert styled == [4, "300", "none", "0px"], styled
+    # one stylesheet holding the theme's, the palette's, kexie.css's and directory.css's rules; the
+    # theme's h1 weight (300), the site's crumbs without bullets, and no browser default 8px body margin
+    assert styled == [1, "record.HASH.css", True, True, True, True, "300", "none", "0px"], styled
 
 
 def test_the_demo_note_is_on_every_record_page(browser, server):  # noqa: F811
@@ -141,3 +147,51 @@ def test_the_demo_note_is_on_every_record_page(browser, server):  # noqa: F811
         assert note.is_visible(), folder
         context.close()
         assert errors == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_wide_record_table_is_labelled_cards_with_javascript_and_scrolls_without(browser, server, javascript):  # noqa: F811
+    """Record pages carry no data-label (#14): tables.js labels each cell from the header row and
+    marks the table as cards; without JavaScript the same table keeps its columns and scrolls inside
+    itself (the theme's table style), and the page never scrolls sideways."""
+    context = browser.new_context(java_script_enabled=javascript, **PHONE)
+    page = context.new_page()
+    page.goto(server + f"societies/{_first('societies')}/")
+    page.wait_for_load_state("load")
+    report = page.evaluate("""() => [...document.querySelectorAll('article table')].filter(t =>
+        t.tHead && t.tHead.rows[0].cells.length >= 4).map(t => ({
+            cards: t.hasAttribute('data-cards'),
+            labels: [...t.tBodies[0].rows[0].cells].map(c => c.getAttribute('data-label')),
+            headings: [...t.tHead.rows[0].cells].map(c => c.textContent.trim()),
+            display: getComputedStyle(t).display, overflow: getComputedStyle(t).overflowX,
+        }))""")
+    page_width = page.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert report and page_width <= 390
+    for table in report:
+        if javascript:
+            assert table["cards"] and table["labels"] == table["headings"], table
+        else:
+            assert not table["cards"] and table["labels"] == [None] * len(table["headings"]), table
+            assert table["display"] == "inline-block" and table["overflow"] == "auto", table
+
+
+def test_the_frame_puts_back_what_pages_no_longer_carry(browser, server):  # noqa: F811
+    """The shared frame fills the header with the page's own title (escaped: a title is record
+    text), sets the theme's colour attributes and components, adds the favicon, and ends every record
+    footer with the route without GitHub; wayfinding.js adds the (hidden) 返回搜索结果 link on expert pages."""
+    for folder in FOLDERS:
+        context, page, errors = _open(browser, DESKTOP, server + _record_url(folder))
+        got = page.evaluate("""() => [
+            document.querySelector('.md-header__topic[data-md-component=header-topic] .md-ellipsis').textContent.trim(),
+            document.querySelector('h1').textContent.trim(),
+            document.body.getAttribute('data-md-color-primary'),
+            ['container', 'main', 'content'].map(c => !!document.querySelector(`[data-md-component=${c}]`)),
+            !!document.querySelector('link[rel=icon][href$="favicon.png"]'),
+            document.querySelector('.kx-record-footer .kx-contact a').getAttribute('href'),
+            document.querySelectorAll('[data-kx-back]').length,
+        ]""")
+        context.close()
+        assert errors == []
+        assert got[0] == got[1] and got[2] == "indigo" and got[3] == [True, True, True] and got[4], (folder, got)
+        assert got[5] == "../../about/#contact" and got[6] == (1 if folder == "experts" else 0), (folder, got)

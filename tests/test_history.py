@@ -11,7 +11,10 @@ import pytest
 
 from generator.model.history import read_history
 from tests.gitrepo import Repo
-from tests.sitebuild import REPO, make_project, run_kexie
+from tests.sitebuild import REPO, make_project, run_kexie, read_page
+from generator.site.pages import RECORD_PAGES
+
+RECORD_FOLDERS = {spec[0] for spec in RECORD_PAGES.values()}
 
 BASE = REPO / "tests" / "cases" / "base" / "records"
 UNREFERENCED = """\
@@ -117,17 +120,21 @@ def test_feed_is_valid_atom_with_commit_times(history_site):
 
 def test_every_page_advertises_the_feed(history_site):
     # every page of the site (the yearly report files beside /funding/YYYY/ are documents, not pages)
+    # record pages (#14: hundreds of thousands of them) keep their head to title, description and
+    # canonical URL; the home page, list pages and 404 advertise the feed
     pages = sorted(history_site.rglob("index.html")) + [history_site / "404.html"]
-    assert len(pages) > 15
+    record = {p for p in pages if len(p.relative_to(history_site).parts) == 3 and p.parts[-3] in RECORD_FOLDERS}
+    assert len(pages) - len(record) > 15 and record
     for page in pages:
-        assert '<link rel="alternate" type="application/atom+xml"' in _text(page), page
+        advertised = '<link rel="alternate" type="application/atom+xml"' in _text(page)
+        assert advertised == (page not in record), page
 
 
 def test_record_page_shows_its_own_history(history_site):
-    page = _text(history_site / "societies" / "hz-materials" / "index.html")
+    page = read_page(history_site / "societies" / "hz-materials" / "index.html")
     history = re.search(r'<ul class="kx-history">(.*?)</ul>', page).group(1)
     assert re.findall(r"<time[^>]*>([^<]+)</time> ([^<]+)</li>", history) == [("2016-02-01", "修改：名称"), ("2016-01-10", "新增记录")]
-    assert "记录最后修改：<time datetime=\"2016-02-01\">2016-02-01</time>" in page
+    assert "记录最后修改：<time>2016-02-01</time>" in page
 
 
 def test_home_page_lists_the_newest_changes(history_site):

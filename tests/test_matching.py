@@ -16,7 +16,7 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from tests.sitebuild import REPO, demo_site
+from tests.sitebuild import REPO, demo_site, read_page
 
 sys.path.insert(0, str(REPO))
 from bench.eval_matching import evaluate  # noqa: E402
@@ -67,7 +67,7 @@ def test_need_pages_recommend_published_experts_with_reasons():
     experts = _records("experts")
     unpublished = {k for k, v in experts.items() if v["consent"]["publish"] is not True}
     for need_id, need in _records("needs").items():
-        html = (site / "needs" / need_id / "index.html").read_text(encoding="utf-8")
+        html = read_page(site / "needs" / need_id / "index.html")
         section = _section(html, "recommended")
         assert "<h2" in html and "推荐专家" in section
         recommended = re.findall(r'href="\.\./\.\./experts/([a-z0-9-]+)/"', section)
@@ -76,14 +76,20 @@ def test_need_pages_recommend_published_experts_with_reasons():
         # experts staff already matched are shown apart, in the facts table, not recommended again
         assert not set(recommended) & set(need.get("matched", {}).get("experts", [])), need_id
         assert section.count("推荐理由：") >= len(recommended)
+        # compact (#14): at most three societies and three workstations, one reason each
+        for heading in ("recommended-societies", "recommended-workstations"):
+            if f'id="{heading}"' in html:
+                items = re.findall(r"<li>(.*?)</li>", html.split(f'id="{heading}"')[1].split("</ul>")[0])
+                assert 1 <= len(items) <= 3 and all(item.count("推荐理由：") == 1 for item in items), need_id
 
 
 def test_a_recommendation_names_its_reasons():
-    html = (demo_site() / "needs" / "xq-2016-003" / "index.html").read_text(encoding="utf-8")
+    html = read_page(demo_site() / "needs" / "xq-2016-003" / "index.html")
     section = _section(html, "recommended")
     first = re.search(r"<li>(.*?)</li>", section, re.S).group(1)
     assert "李雪倩" in first or "许佳春" in first  # industrial robots: the robot experts come first
-    assert "共同学科：机械工程" in first and "服务行业：先进装备制造" in first and "简介提到“机器人”" in first
+    # one reason each, the one that sets the expert apart (all of them share 机械工程): the bio's words
+    assert first.endswith("推荐理由：简介提到“机器人”、“制造”、“工业”"), first
 
 
 def test_expert_pages_show_similar_experts():
@@ -96,19 +102,21 @@ def test_expert_pages_show_similar_experts():
         if expert_id in unpublished:
             assert not page.exists()
             continue
-        html = page.read_text(encoding="utf-8")
-        similar = re.findall(r'href="\.\./\.\./experts/([a-z0-9-]+)/"', _section(html, "similar"))
-        assert 3 <= len(similar) <= 5 and expert_id not in similar and not set(similar) & unpublished, expert_id
-        # compact (#14 item 1): each with its title and affiliation and at most its first two reasons
+        html = read_page(page)
+        # links within the experts folder are ../<id>/ (#14)
+        similar = re.findall(r'href="\.\./([a-z0-9-]+)/"', _section(html, "similar"))
+        assert len(similar) == 3 and expert_id not in similar and not set(similar) & unpublished, expert_id
+        # compact (#14 item 1): each with its title and one reason, the one that sets it apart
         items = re.findall(r"<li>(.*?)</li>", _section(html, "similar"), re.S)
         assert len(items) == len(similar)
+        reasons = []
         for item, other in zip(items, similar):
-            assert f"（{experts[other]['title']}，" in item, (expert_id, item)
-            reasons = item.split("<br>")[1].split("；")
-            assert 1 <= len(reasons) <= 2 and all(reasons), (expert_id, item)
-            two_reasons += len(reasons) == 2
+            assert f"（{experts[other]['title']}）<br>" in item, (expert_id, item)
+            reasons.append(item.split("<br>")[1])
+            assert reasons[-1] and "；" not in reasons[-1], (expert_id, item)
+        two_reasons += len(set(reasons)) > 1
         counted += 1
-    assert counted > 100 and two_reasons > counted  # most have two
+    assert counted > 100 and two_reasons > counted * 0.8  # most pages give different reasons
 
 
 def test_docking_list_page_and_downloads():

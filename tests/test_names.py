@@ -249,14 +249,16 @@ def test_search_finds_every_name_by_every_spelling(built, query, expected):
 
 def test_pages_show_names_as_written(built):
     _, out = built
+    from tests.sitebuild import read_page
+
     for eid, (name, _) in PEOPLE.items():
-        page = (out / "experts" / eid / "index.html").read_text(encoding="utf-8")
-        assert html.escape(name) in page, eid
-    zeng = (out / "experts" / "zeng-guohua" / "index.html").read_text(encoding="utf-8")
+        page = read_page(out / "experts" / eid / "index.html")
+        assert html.escape(name, quote=False) in page, eid
+    zeng = read_page(out / "experts" / "zeng-guohua" / "index.html")
     assert '<p class="kx-pinyin" lang="zh-Latn">Zeng Guohua</p>' in zeng
-    ouyang = (out / "experts" / "ouyang-xiu" / "index.html").read_text(encoding="utf-8")
+    ouyang = read_page(out / "experts" / "ouyang-xiu" / "index.html")
     assert '<p class="kx-pinyin" lang="zh-Latn">Ouyang Xiu</p>' in ouyang
-    maria = (out / "experts" / "maria-lopez" / "index.html").read_text(encoding="utf-8")
+    maria = read_page(out / "experts" / "maria-lopez" / "index.html")
     assert "kx-pinyin" not in maria  # a Latin name is its own romanisation
     rows = {e["id"]: e for e in json.loads((out / "api" / "experts.json").read_text(encoding="utf-8"))}
     assert rows["zeng-guohua"]["pinyin"] == "Zeng Guohua" and rows["jose-garcia"]["name"] == "José García"

@@ -14,18 +14,18 @@ from urllib.parse import urljoin
 
 import pytest
 
-from generator.site.frame import PLACEHOLDER, RECORD_FRAME, FrameError, _Spans, split_frame
+from generator.site.frame import PLACEHOLDER, RECORD_FRAME, TITLE, FrameError, _Spans, split_frame
 from generator.site.pages import RECORD_PAGES
 from generator.site.record_pages import _INDENT
-from tests.sitebuild import demo_site
+from tests.sitebuild import demo_site, read_page
 
-# the demo's experts have long bios, five 相似专家 and a change history each. Means over the demo's
+# the demo's experts have long bios, a change history each and 相似专家. Means over the demo's
 # record pages, bytes: before #14 expert 21,400; after the shared frame (pages) 9,668; after the
-# lead's decisions (pages2: styles back in <head>, no og:description/og:locale, short footer,
-# compact 相似专家, raw UTF-8 filter links, lean JSON-LD, no template whitespace) these, +~1 %:
-MEAN_MAX = {"experts": 7_850, "societies": 13_000, "workstations": 6_150, "projects": 6_250, "needs": 8_000, "proposals": 4_750}
-EXPERT_PAGE_MEAN_MAX = MEAN_MAX["experts"]  # 7,771 now
-FRAME_MAX = 2_600  # bytes of a record page outside its <article>: head (title, description, canonical, Open Graph, the four stylesheet links), header title, placeholders: 2,558 now (12.6 kB before #14)
+# lead's decisions (pages2) 7,771; after slim (minified, one stylesheet, lean head, the header in the
+# frame, compact 相似专家/推荐, lean JSON-LD, runtime card labels) these, +~1 %:
+MEAN_MAX = {"experts": 4_680, "societies": 7_580, "workstations": 3_960, "projects": 3_500, "needs": 4_860, "proposals": 2_800}
+EXPERT_PAGE_MEAN_MAX = MEAN_MAX["experts"]  # 4,628 now
+FRAME_MAX = 1_050  # bytes of a record page outside its <article>: head (title, description, canonical, the stylesheet and frame script), body structure, placeholders: 1,006 now (12.6 kB before #14, 2,558 after pages2)
 FOLDERS = [spec[0] for spec in RECORD_PAGES.values()]
 
 
@@ -55,49 +55,66 @@ def test_the_shared_frame_is_the_theme_frame_of_a_page_at_the_same_depth():
     spans.feed(reference)
     theirs = [reference[start:end] for start, end in spans.spans]
     base = "https://example.test/kexie/"
-    assert _resolved("".join(theirs), base + "funding/2016/") == _resolved("".join(shared), base + "funding/2016/")
+    # the header's title is the page's own: kxFrame() puts it where TITLE is
+    ours = "".join(shared).replace(TITLE, "2016 年度资助经费汇总")
+    assert TITLE in "".join(shared)
+    assert _resolved("".join(theirs), base + "funding/2016/") == _resolved(ours, base + "funding/2016/")
     script = (demo_site() / RECORD_FRAME).read_text(encoding="utf-8")
     assert 'rel="stylesheet"' not in script  # the stylesheets stay in each page's <head>
     for name in ("bundle.", "tables.js", "search-engine.js", "directory.js", "header-search.js", "wayfinding.js", "download.js"):
         assert name in script.split("var S=")[1], name
-    for marker in ('class="md-tabs"', 'md-sidebar--primary', 'class="md-footer"', 'id="__config"', 'class="md-search"'):
+    for marker in ('class="md-tabs"', 'md-sidebar--primary', 'class="md-footer"', 'id="__config"', 'class="md-search"',
+                   'class="md-header"'):
         assert marker in "".join(shared)
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_every_record_page_has_its_own_head_and_the_shared_frame(folder):
+    import html5lib
+
     shared = _parts((demo_site() / RECORD_FRAME).read_text(encoding="utf-8"))
+    stylesheets = sorted((demo_site() / "assets" / "stylesheets").glob("record.*.css"))
+    assert len(stylesheets) == 1
+    joined = stylesheets[0].read_text(encoding="utf-8")
+    # the one stylesheet is the theme's main and palette css, kexie.css and directory.css, in order
+    css = demo_site() / "assets" / "stylesheets"
+    sources = [next(css.glob("main.*.min.css")), next(css.glob("palette.*.min.css")), css / "kexie.css", css / "directory.css"]
+    at = 0
+    for source in sources:
+        body = re.sub(r"/\*# sourceMappingURL=[^*]*\*/", "", source.read_text(encoding="utf-8")).strip()
+        at = joined.index(body, at) + len(body)
+    assert "sourceMappingURL" not in joined
     pages = _record_pages(folder)
     assert pages
     for path in pages:
-        page = path.read_text(encoding="utf-8")
+        page = read_page(path)
         assert page.count('<script src="../../assets/javascripts/record-frame.js"></script>') == 1
         # one placeholder per run of shared parts, filled in order by kxFrame() (twice: after the
         # tabs, and before the theme's script reads its configuration)
         assert page.count(PLACEHOLDER) <= len(shared) and page.count(PLACEHOLDER) >= 5, path
         assert page.count("<script>kxFrame()</script>") == 2
-        # the last call writes the theme's and the site's <script src> tags where they were
-        assert page.index("<script>kxFrame()</script>", page.index("</article>")) > page.index("</footer>") if "</footer>" in page else True
         assert "<script src" not in page.split("</head>")[1]
-        for own in ('<meta name="description"', '<link rel="canonical"', 'property="og:title"', 'property="og:url"',
-                    'class="md-header__topic" data-md-component="header-topic"', 'class="kx-crumbs"',
-                    '<h1 id="kx-title">', 'application/ld+json', "请求更正", "编辑此记录"):
+        tree = html5lib.parse(path.read_text(encoding="utf-8"), namespaceHTMLElements=False)
+        head = tree.find("head")
+        names = [(e.tag, e.get("name") or e.get("rel") or e.get("property")) for e in head]
+        # the page's own head: title, description, canonical URL, the one stylesheet and the frame
+        # script; no Open Graph tags, feed link or favicon (list pages keep those; the frame adds the icon)
+        assert names == [("meta", None), ("meta", "viewport"), ("meta", "description"), ("link", "canonical"),
+                         ("title", None), ("link", "stylesheet"), ("script", None)], (path, names)
+        assert head[5].get("href") == f"../../assets/stylesheets/{stylesheets[0].name}"
+        for own in ('class="kx-crumbs"', '<h1 id="kx-title">', 'application/ld+json', "请求更正", "编辑此记录"):
             assert own in page, (path, own)
         assert "md-tabs__link" not in page and "<svg" not in page and "__config" not in page  # nothing repeated
-        assert "md-toggle" not in page
-        # no-JavaScript readers get a styled page: the theme's and the site's stylesheets, in the
-        # theme's order, parser-inserted in <head> before the frame script
-        head = page.split("</head>")[0]
-        links = re.findall(r'<link rel="stylesheet" href="([^"]+)">', head)
-        assert [name.split("/")[-1].split(".")[0] for name in links] == ["main", "palette", "kexie", "directory"], (path, links)
-        assert head.index('rel="stylesheet"') < head.index("record-frame.js"), path
+        assert "md-toggle" not in page and "md-header" not in page and "data-md-color" not in page
+        assert "data-md-component" not in page  # the last kxFrame() call sets them
+        assert "kx-contact" not in page and "data-kx-back" not in page  # the frame and wayfinding.js add them
 
 
 def test_the_shared_parts_hold_no_record_text():
     script = (demo_site() / RECORD_FRAME).read_text(encoding="utf-8")
     assert "kxshell" not in script.lower()
     for path in _record_pages("experts")[:20]:
-        title = re.search(r'<h1 id="kx-title">([^<]+)</h1>', path.read_text(encoding="utf-8")).group(1)
+        title = re.search(r'<h1 id="kx-title">([^<]+)</h1>', read_page(path)).group(1)
         assert title not in script
 
 
@@ -144,8 +161,8 @@ def test_record_text_cannot_take_a_frame_part():
     out = project / "site"
     result = run_kexie("build", "--out", str(out), cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
-    page = (out / "experts" / "zhang-wei" / "index.html").read_text(encoding="utf-8")
-    other = (out / "experts" / "li-na" / "index.html").read_text(encoding="utf-8")
+    page = read_page(out / "experts" / "zhang-wei" / "index.html")
+    other = read_page(out / "experts" / "li-na" / "index.html")
     assert "&lt;kx-f&gt;" in page
     assert page.lower().count("<kx-f>") == other.lower().count("<kx-f>")
 
@@ -181,27 +198,30 @@ def test_query_values_keep_utf8_and_encode_only_what_must_be():
 
 
 def test_directory_links_on_record_pages_are_raw_utf8_without_tooltips():
+    """Filter links are raw UTF-8, without title= hints, and as short as the page's folder allows:
+    `../?district=…` on an expert page, `../../experts/?district=…` elsewhere."""
     for folder in ("experts", "workstations", "needs", "societies"):
+        prefix = "../?" if folder == "experts" else "../../experts/?"
         for path in _record_pages(folder):
-            page = path.read_text(encoding="utf-8")
-            links = re.findall(r'<a (?:class="kx-badge" )?href="(\.\./\.\./experts/\?[^"]*)"([^>]*)>', page)
+            page = read_page(path)
+            links = re.findall(r'<a href="([^"]*\?(?:district|discipline|industry|society|honour)=[^"]*)"([^>]*)>', page)
             assert links or folder != "experts", path
             for href, rest in links:
-                assert href.startswith("../../experts/?") and "%" not in href and rest == "", (path, href, rest)
+                assert href.startswith(prefix) and "%" not in href and "title=" not in rest, (path, href, rest)
+            if folder == "experts":  # other experts (相似专家) are ../<id>/ too
+                assert "../../experts/" not in page, path
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
-def test_record_markup_has_no_line_breaks_or_indentation(folder):
-    """The record templates are written one element a line but output on one line (JoinLines in
-    generator/common/render.py): inside <div class="kx-record"> only record text (bios, summaries
-    rendered from Markdown) may hold a line break."""
+def test_record_pages_are_minified(folder):
+    """minify-html writes every record page: no line breaks or indentation outside scripts and
+    <pre>, no optional closing tags, attribute values unquoted where the spec allows."""
     for path in _record_pages(folder):
         page = path.read_text(encoding="utf-8")
-        record = page[page.index('<div class="kx-record">'):page.index("</article>")]
-        for text in re.findall(r'<div class="kx-bio">.*?</div>', record, re.S):
-            record = record.replace(text, "")
-        assert "\n" not in record.rstrip("\n").replace("</script>\n", "</script>"), (path, record[:300])
-        assert ' scope="row"' not in record and "<tbody>" not in record, path
+        outside = re.sub(r"<(script|pre)\b.*?</\1>", "", page, flags=re.S)
+        assert "\n" not in outside and "  " not in outside, path
+        assert "</li>" not in page and "</td>" not in page and "</p>" not in page and "</head>" not in page, path
+        assert '<h1 id=kx-title>' in page and ' scope="row"' not in page, path
 
 
 def test_join_lines_keeps_tokens_apart_and_leaves_other_templates_alone():

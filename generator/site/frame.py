@@ -35,10 +35,7 @@ MOVED = [
     ("label", "class", {"md-overlay"}),
     ("div", "data-md-component", {"skip"}),  # the skip link (to #kx-title, the h1 of every record page)
     ("div", "data-md-component", {"announce"}),
-    ("a", "class", {"md-header__button", "md-logo"}),
-    ("label", "class", {"md-header__button", "md-icon"}),  # the drawer and the search buttons
-    ("div", "class", {"md-header__topic"}, "data-md-component"),  # the site's name; not the page's title
-    ("div", "class", {"md-search"}),
+    ("header", "class", {"md-header"}),  # icons, site name, search dialog; the page's title is put in (TITLE)
     ("nav", "class", {"md-tabs"}),
     ("div", "class", {"md-sidebar"}),  # the navigation drawer and the (empty) table of contents
     ("button", "class", {"md-top"}),
@@ -52,6 +49,15 @@ _TABBED = re.compile(r"<script>(var target=document\.getElementById\(location\.h
 _STYLES = re.compile(r'(?:<link rel="stylesheet" href="[^"<>]*">\n?)+')
 _SCRIPTS = re.compile(r'(?:<script src="[^"<>]*"></script>\n?)+')
 _GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">\n?')
+_ICON = re.compile(r'<link rel="icon" href="([^"<>]*)">\n?')
+_BODY = re.compile(r'<body( [^<>]*)>')
+_COLOURS = re.compile(r' (data-md-color-[a-z]+)="([a-z-]*)"')
+_TITLE_TAG = re.compile(r"<title>([^<]*)</title>")
+# the page's own structure around its content keeps its classes (styled without JavaScript); the
+# theme's script finds these by data-md-component, which the last kxFrame() call puts back first
+_COMPONENTS = re.compile(r'<(div|main) class="(md-container|md-main|md-content)" data-md-component="(container|main|content)">')
+TITLE = "\x01"  # in a shared part: the page's own title, taken by kxFrame() from document.title
+STYLESHEET = "assets/stylesheets/record.{hash}.css"  # the theme's and the site's stylesheets in one file
 
 
 class FrameError(Exception):
@@ -102,11 +108,18 @@ class _Spans(HTMLParser):
 class Frame:
     page: str  # the shell with each run of moved parts replaced by one PLACEHOLDER
     script: str  # the text of RECORD_FRAME
+    styles: list[str]  # the stylesheets MkDocs links, site-relative, in order (STYLESHEET_MARK's file joins them)
 
 
-def split_frame(text: str) -> Frame:
+STYLESHEET_MARK = "KXSTYLESHEET"  # the page's one stylesheet link: record_pages.Shell puts the hashed name in
+
+
+def split_frame(text: str, title: str = "", footer_note: str = "") -> Frame:
     """Split a rendered shell page (whitespace already collapsed) into the page frame and the shared
-    script. Raises FrameError when the theme's markup is not what this expects (a theme upgrade)."""
+    script. `title` is the page title's marker in the shell (its <title> and header): in the shared
+    header it becomes TITLE, which kxFrame() fills with the page's own title (document.title without
+    the site name). `footer_note` (HTML, ours) is added by the last kxFrame() call at the end of the
+    page's record footer (`.kx-record-footer`), the same on every record page. Raises FrameError when the theme's markup is not what this expects (a theme upgrade)."""
     text = _GENERATOR.sub("", text, count=1)
     scope = _SCOPE.search(text)
     tabbed = _TABBED.search(text)
@@ -116,10 +129,24 @@ def split_frame(text: str) -> Frame:
     styles = _STYLES.search(text, 0, scope.start())
     if not styles or styles.end() != scope.start():
         raise FrameError("页面框架中找不到主题的样式表：主题模板可能被改动")
-    # the stylesheets right before the theme's first script stay in the page's <head>, as MkDocs
-    # writes them: a reader without JavaScript still gets a styled page
-    text = _SCOPE.sub(f'<script src="{root}{RECORD_FRAME}"></script>\n', text, count=1)
+    # one stylesheet link (the four files joined, record_pages.Shell) stays in the page's <head>,
+    # parser-inserted: a reader without JavaScript still gets a styled page
+    hrefs = [h.removeprefix(root) for h in re.findall(r'href="([^"]*)"', styles.group(0))]
+    text = (text[:styles.start()] + f'<link rel="stylesheet" href="{root}{STYLESHEET_MARK}">\n'
+            + f'<script src="{root}{RECORD_FRAME}"></script>\n' + text[scope.end():])
     text = _TABBED.sub("", text, count=1)
+    # the favicon (the browser asks for it once, cached) and the body's colour attributes (the
+    # theme's defaults are those colours: unstyled without them they look the same) come from the script
+    icon = _ICON.search(text)
+    body = _BODY.search(text)
+    title_tag = _TITLE_TAG.search(text)
+    if not icon or not body or not title_tag or (title and title not in title_tag.group(1)):
+        raise FrameError("页面框架的结构与预期不同：主题模板可能被改动")
+    text = text[:icon.start()] + text[icon.end():]
+    body = _BODY.search(text)
+    colours = _COLOURS.findall(body.group(1))
+    text = text[:body.start()] + "<body" + _COLOURS.sub("", body.group(1)) + ">" + text[body.end():]
+    suffix = title_tag.group(1).split(title, 1)[1] if title else ""
     parser = _Spans(text)
     parser.feed(text)
     parser.close()
@@ -138,8 +165,14 @@ def split_frame(text: str) -> Frame:
             parts.append(text[start:end])
         at = end
     page.append(text[at:])
+    if title:
+        parts = [part.replace(title, TITLE) for part in parts]
     frame = "".join(page)
-    tabs_end = frame.index(PLACEHOLDER, frame.index('data-md-component="container"')) + len(PLACEHOLDER)
+    components = [(m.group(2), m.group(3)) for m in _COMPONENTS.finditer(frame)]
+    if len(components) != 3:
+        raise FrameError("页面框架的结构与预期不同：主题模板可能被改动")
+    frame = _COMPONENTS.sub(r'<\1 class="\2">', frame)
+    tabs_end = frame.index(PLACEHOLDER, frame.index('class="md-container"')) + len(PLACEHOLDER)
     frame = frame[:tabs_end] + FILL + frame[tabs_end:]  # header and tabs filled before the content
     bundle = frame.index('<script src="../../assets/javascripts/bundle.')
     scripts = _SCRIPTS.match(frame, bundle)
@@ -150,14 +183,24 @@ def split_frame(text: str) -> Frame:
     frame = frame[:bundle] + FILL + "\n" + frame[scripts.end():]
     if any("kxshell" in part.lower() for part in parts):
         raise FrameError("页面框架的共享部分含有页面自己的内容")
+
+    def js(value) -> str:
+        return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+
+    cut = len(suffix.encode("utf-16-le")) // 2  # document.title counts UTF-16 units
     script = (
         "/* The record pages' shared frame, written by `kexie build` (generator/site/frame.py) from the\n"
         "   MkDocs-rendered shell: do not edit. kxFrame() puts each part back into its <kx-f> in order. */\n"
         f"{scope.group(1)};\n"
-        "(function(){var F=" + json.dumps(parts, ensure_ascii=False).replace("</", "<\\/") + ",i=0;\n"
-        "var S=" + json.dumps(scripts.group(0), ensure_ascii=False).replace("</", "<\\/") + ";\n"
-        "window.kxFrame=function(){var e=document.getElementsByTagName(\"kx-f\");"
-        "while(e.length&&i<F.length)e[0].outerHTML=F[i++];"
-        f"if(i===F.length){{{tabbed.group(1)};document.write(S)}}}}}})();\n"
+        "(function(){var F=" + js(parts) + ",i=0;\n"
+        "var S=" + js(scripts.group(0)) + ",C=" + js(colours) + ",N=" + js(footer_note) + ",M=" + js(components) + ";\n"
+        f"var l=document.createElement(\"link\");l.rel=\"icon\";l.href={js(icon.group(1))};document.head.appendChild(l);\n"
+        "window.kxFrame=function(){var e=document.getElementsByTagName(\"kx-f\"),b=document.body,t=document.title;"
+        f"t=({cut}?t.slice(0,-{cut}):t).replace(/&/g,\"&amp;\").replace(/</g,\"&lt;\").replace(/>/g,\"&gt;\");"
+        "if(!i)C.forEach(function(c){b.setAttribute(c[0],c[1])});"
+        "while(e.length&&i<F.length)e[0].outerHTML=F[i++].split(\"\\x01\").join(t);"
+        "if(i===F.length){M.forEach(function(c){var n=document.querySelector(\".\"+c[0]);if(n)n.setAttribute(\"data-md-component\",c[1])});"
+        "var n=document.querySelector(\".kx-record-footer\");if(n&&N)n.insertAdjacentHTML(\"beforeend\",N);"
+        f"{tabbed.group(1)};document.write(S)}}}}}})();\n"
     )
-    return Frame(frame, script)
+    return Frame(frame, script, hrefs)

@@ -38,7 +38,7 @@ from generator.site.pages import (
     LIST_PAGES, SHELL_CONTENT, SHELL_CRUMBS, SHELL_DESCRIPTION, SHELL_SRC, SHELL_TITLE, base_for,
     year_pages,
 )
-from generator.site.record_pages import Shell, ShellError, write_frame
+from generator.site.record_pages import FOOTER_NOTE, Shell, ShellError, write_frame
 from generator.common.render import make_env
 from generator.search.index import build_search_index
 from generator.site.search_docs import expert_documents, page_document, record_documents
@@ -197,7 +197,8 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         site = Path(config.site_dir)
         shell_dir = site / "_kexie"
         try:
-            shell = Shell.parse((shell_dir / "shell" / "index.html").read_text(encoding="utf-8"), "_kexie/shell/")
+            shell = Shell.parse((shell_dir / "shell" / "index.html").read_text(encoding="utf-8"), "_kexie/shell/", site,
+                                FOOTER_NOTE if self.links.contact else "")
         except (OSError, ShellError) as exc:
             raise PluginError(f"记录页面框架生成失败：{exc}") from None
         shutil.rmtree(shell_dir)

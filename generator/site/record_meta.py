@@ -1,9 +1,13 @@
 """What machines read on a record page: its own JSON file, its JSON-LD and its meta description.
 
-- `<folder>/<id>.json`: the record's open-data row (the same fields as `api/<folder>.json`).
+- `<folder>/<id>.json`: the record's open-data row (the fields of `api/<folder>.json` that have a
+  value: no "", [], {} or null; no `url`, which is the file's own folder), with the demo flag.
 - JSON-LD (schema.org): `Person` for experts, `Organization` for societies and workstations,
-  `MonetaryGrant` (a `Grant`) for projects, `Demand` for needs, `CreativeWork` for proposals.
-- A meta description of at most DESCRIPTION_MAX characters, built from the record's own fields.
+  `MonetaryGrant` (a `Grant`) for projects, `Demand` for needs, `CreativeWork` for proposals. Compact
+  (#14: hundreds of thousands of pages): the page's own absolute `url`, the names of the people and
+  organisations it relates to (no nested urls), and the facts search engines use.
+- A meta description of at most DESCRIPTION_MAX characters saying what identifies the record (not
+  the bio's opening again: search engines show the page's text themselves).
 
 All of it comes from the public model only (consent already applied). Record text is untrusted: the
 JSON-LD is escaped so it can never close its <script> element.
@@ -15,17 +19,31 @@ import json
 
 from generator.site.opendata import DATASETS, compact_json
 
-# search engines show about 80 Chinese characters of a description; what was cut there still weighed
-# up to 0.5 kB a page (it used to be written twice: meta description and og:description)
-DESCRIPTION_MAX = 90
+# search engines show about 80 Chinese characters of a description; what identifies a record (name,
+# title, unit, disciplines; a project's programme, year and society) fits in 60 (3 bytes each)
+DESCRIPTION_MAX = 60
 ASSOCIATION = {"@type": "Organization", "name": "杭州市科学技术协会"}
 _ROW = {attribute: build for _name, (_title, _schema, attribute, build) in DATASETS.items()}
 
 
+def _filled(value):
+    """`value` without the empty values ("", [], {}, None) of its dicts, at any depth (lists keep
+    their items: a position in a list can mean something)."""
+    if isinstance(value, dict):
+        kept = {key: _filled(item) for key, item in value.items()}
+        return {key: item for key, item in kept.items() if item not in ("", [], {}, None)}
+    if isinstance(value, list):
+        return [_filled(item) for item in value]
+    return value
+
+
 def record_json(attribute: str, record: dict, demo: bool = False) -> str:
-    """The record's open-data row (with the demo flag, as in api/<name>.json) as the text of
-    `<folder>/<id>.json`."""
-    return compact_json({**_ROW[attribute](record), "demo": demo}) + "\n"
+    """The text of `<folder>/<id>.json`: the record's open-data row as in api/<name>.json, with the
+    demo flag, without its empty values and without `url` (the file sits in that very folder:
+    `<folder>/<id>.json` beside `<folder>/<id>/`). Keys are never renamed."""
+    row = _filled(_ROW[attribute](record))
+    row.pop("url", None)
+    return compact_json({**row, "demo": demo}) + "\n"
 
 
 def _short(text: str) -> str:
@@ -34,36 +52,34 @@ def _short(text: str) -> str:
 
 
 def description(attribute: str, r: dict, m) -> str:
-    """One plain sentence for search results and link previews (escaped by the frame)."""
+    """One plain sentence for search results and link previews (escaped by the frame): what identifies
+    the record beside its <title> (which search engines show above it, so a project's, need's or
+    proposal's title is not repeated: its id is, which no other record shares)."""
     if attribute == "experts":
         disciplines = "、".join(label for _, label in r["disciplines"])
         text = f"{r['name']}，{r['title']}，{r['affiliation']}。学科：{disciplines}。"
-        if r["bio_text"]:
-            text += r["bio_text"]
     elif attribute == "societies":
         text = f"{r['name']}（{r['kind']}）主要职责：" + "；".join(r["duties"])
     elif attribute == "workstations":
         text = f"{r['name']}：{r['kind_label']}，依托{r['host']['name']}，位于{r['district']}，服务{r['industry']}行业。"
     elif attribute == "projects":
         lead = m.societies.get(r["lead_society"], {}).get("name", r["lead_society"])
-        text = f"{r['title']}（编号 {r['id']}）：{r['programme_label']}，{r['year']} 年立项，承担学会{lead}，资助经费合计 {r['total'] / 10000:.2f} 万元。"
+        text = f"项目编号 {r['id']}，{r['programme_label']}，{r['year']} 年立项，承担学会{lead}，资助 {r['total'] / 10000:.2f} 万元。"
     elif attribute == "needs":
-        text = f"{r['title']}（编号 {r['id']}）：{r['unit']['name']}提出的企业需求（{r['industry']}，{r['status_label']}）。"
+        text = f"需求编号 {r['id']}，{r['unit']['name']}提出（{r['industry']}，{r['status_label']}）。"
     else:
         authors = "、".join(m.experts[a]["name"] for a in r["authors"])
-        text = f"{r['title']}（编号 {r['id']}）：{r['year']} 年科技工作者建议" + (f"，提出人 {authors}。" if authors else "。")
+        text = f"建议编号 {r['id']}，{r['year']} 年科技工作者建议" + (f"，提出人 {authors}。" if authors else "。")
     return _short(text)
 
 
-def _society_ref(m, sid: str, absolute) -> dict:
+def _society_ref(m, sid: str) -> dict:
     society = m.societies.get(sid)
-    if society is None:
-        return {"@type": "Organization", "name": sid}
-    return {"@type": "Organization", "name": society["name"], "url": absolute(f"societies/{sid}/")}
+    return {"@type": "Organization", "name": society["name"] if society else sid}
 
 
-def _expert_ref(m, eid: str, absolute) -> dict:
-    return {"@type": "Person", "name": m.experts[eid]["name"], "url": absolute(f"experts/{eid}/")}
+def _expert_ref(m, eid: str) -> dict:
+    return {"@type": "Person", "name": m.experts[eid]["name"]}
 
 
 def json_ld(attribute: str, r: dict, m, site_url: str) -> dict:
@@ -82,21 +98,15 @@ def json_ld(attribute: str, r: dict, m, site_url: str) -> dict:
         data.update({
             "@type": "Person", "name": r["name"], "alternateName": r["pinyin"], "jobTitle": r["title"],
             "affiliation": {"@type": "Organization", "name": r["affiliation"]},
-            "knowsAbout": [label for _, label in r["disciplines"]] + list(r["industries"]),
-            "memberOf": [_society_ref(m, s["id"], absolute) for s in r["societies"]],
+            "memberOf": [_society_ref(m, s["id"]) for s in r["societies"]],
         })
         if r["honours"]:
             data["award"] = [label for _, label in r["honours"]]
-        if r["district"]:
-            data["workLocation"] = {"@type": "Place", "address": {"@type": "PostalAddress", "addressRegion": "杭州市", "addressLocality": r["district"]}}
-        if r["email"]:
-            data["email"] = r["email"]
         if r["homepage"]:
             data["sameAs"] = [r["homepage"]]
     elif attribute == "societies":
-        data.update({"@type": "Organization", "name": r["name"], "description": "；".join(r["duties"]),
-                     "parentOrganization": ASSOCIATION,
-                     "member": [_expert_ref(m, e, absolute) for e in r["members"]]})
+        data.update({"@type": "Organization", "name": r["name"], "parentOrganization": ASSOCIATION,
+                     "member": [_expert_ref(m, e) for e in r["members"]]})
         if r["founded"]:
             data["foundingDate"] = str(r["founded"])
         if r["website"]:
@@ -108,27 +118,25 @@ def json_ld(attribute: str, r: dict, m, site_url: str) -> dict:
     elif attribute == "workstations":
         data.update({
             "@type": "Organization", "name": r["name"], "foundingDate": r["established"],
-            "location": {"@type": "Place", "name": r["host"]["name"],
-                         "address": {"@type": "PostalAddress", "addressRegion": "杭州市", "addressLocality": r["district"]}},
-            "member": [_expert_ref(m, e, absolute) for e in r["experts"]],
+            "location": {"@type": "Place", "name": r["host"]["name"]},
+            "member": [_expert_ref(m, e) for e in r["experts"]],
         })
         if r["lead_society"]:
-            data["parentOrganization"] = _society_ref(m, r["lead_society"], absolute)
+            data["parentOrganization"] = _society_ref(m, r["lead_society"])
     elif attribute == "projects":
         data.update({
-            "@type": "MonetaryGrant", "name": r["title"], "funder": ASSOCIATION,
+            "@type": "MonetaryGrant", "name": r["title"],
             "amount": {"@type": "MonetaryAmount", "currency": "CNY", "value": r["total"]},
-            "startDate": r["approved"], "description": r["programme_label"],
-            "recipient": _society_ref(m, r["lead_society"], absolute),
+            "startDate": r["approved"], "recipient": _society_ref(m, r["lead_society"]),
         })
         if r["experts"]:
-            data["contributor"] = [_expert_ref(m, e, absolute) for e in r["experts"]]
+            data["contributor"] = [_expert_ref(m, e) for e in r["experts"]]
     elif attribute == "needs":
         data.update({"@type": "Demand", "name": r["title"], "availabilityStarts": r["submitted"],
                      "category": r["industry"]})
     else:
         data.update({"@type": "CreativeWork", "name": r["title"], "dateCreated": r["submitted"],
-                     "author": [_expert_ref(m, e, absolute) for e in r["authors"]]})
+                     "author": [_expert_ref(m, e) for e in r["authors"]]})
     return data
 
 

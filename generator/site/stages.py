@@ -16,7 +16,7 @@ from generator.common.cjk import join_cjk_lines
 from generator.report.yearly import report_files
 from generator.site.pages import RECORD_PAGES, list_title
 from generator.site.record_meta import description, json_ld, ld_script, record_json
-from generator.site.record_pages import Shell, breadcrumbs, write_page
+from generator.site.record_pages import Shell, breadcrumbs, telling_reasons, write_page
 from generator.site.tables import prepare_tables
 
 
@@ -34,7 +34,7 @@ class RecordPages:
 
     def __init__(self, env, model, links, shell: Shell, site: Path, site_url: str, demo: bool):
         self.model, self.shell, self.site, self.site_url, self.demo = model, shell, site, site_url, demo
-        self.context = {"m": model, "base": "../../", "links": links}
+        self.context = {"m": model, "base": "../../", "links": links, "telling_reasons": telling_reasons}
         self.templates = {attribute: env.get_template(f"{spec[1]}.html") for attribute, spec in RECORD_PAGES.items()}
         self.titles = {attribute: list_title(spec[0]) for attribute, spec in RECORD_PAGES.items()}
 
@@ -43,9 +43,9 @@ class RecordPages:
         folder, _template, title_key, _kind = RECORD_PAGES[attribute]
         record = getattr(self.model, attribute)[record_id]
         url = f"{folder}/{record_id}/"
-        content = prepare_tables(join_cjk_lines(self.templates[attribute].render(e=record, **self.context)))
+        content = prepare_tables(join_cjk_lines(self.templates[attribute].render(e=record, **self.context)), labels=False)
         content += ld_script(json_ld(attribute, record, self.model, self.site_url))
-        crumbs = breadcrumbs(self.titles[attribute], record[title_key], attribute == "experts")
+        crumbs = breadcrumbs(self.titles[attribute], record[title_key])
         page = self.shell.render(record[title_key], url, content, crumbs, description(attribute, record, self.model))
         write_page(self.site, url, page)
         (self.site / folder / f"{record_id}.json").write_text(record_json(attribute, record, self.demo), encoding="utf-8")

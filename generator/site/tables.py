@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import re
 
-CARDS_FROM_COLUMNS = 4  # tables this wide become cards on a phone
+CARDS_FROM_COLUMNS = 4  # tables this wide become cards on a phone (tables.js: the same number)
 
 _TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.S)
 _THEAD = re.compile(r"<thead\b[^>]*>(.*?)</thead>", re.S)
@@ -52,7 +52,7 @@ def _with_class(attributes: str, name: str) -> str:
     return attributes[: found.end(1)] + f" {name}" + attributes[found.end(1):]
 
 
-def _label_rows(body: str, labels: list[str], numeric: list[bool]) -> str:
+def _label_rows(body: str, labels: list[str], numeric: list[bool], write: bool = True) -> str:
     """Add data-label to the cells of every row in `body` (a table without its thead)."""
 
     def row(match: re.Match) -> str:
@@ -64,7 +64,7 @@ def _label_rows(body: str, labels: list[str], numeric: list[bool]) -> str:
             here, column = column, column + _span(attributes)
             if here < len(numeric) and tag == "td" and not _is_number(attributes):
                 numeric[here] = False
-            if here >= len(labels) or "data-label=" in attributes or not labels[here]:
+            if not write or here >= len(labels) or "data-label=" in attributes or not labels[here]:
                 return cell_match.group(0)
             return f'<{tag}{attributes} data-label="{html.escape(labels[here], quote=True)}">'
 
@@ -73,7 +73,7 @@ def _label_rows(body: str, labels: list[str], numeric: list[bool]) -> str:
     return _ROW.sub(row, body)
 
 
-def _table(match: re.Match) -> str:
+def _table(match: re.Match, write: bool = True) -> str:
     attributes, inner = match.group(1), match.group(2)
     head = _THEAD.search(inner)
     if not head:
@@ -83,7 +83,7 @@ def _table(match: re.Match) -> str:
         labels += [_text(cell.group(3))] * _span(cell.group(2))
     numeric = [True] * len(labels)
     before, after = inner[: head.start()], inner[head.end():]
-    after = _label_rows(after, labels, numeric)
+    after = _label_rows(after, labels, numeric, write)
     has_body_cells = "<td" in after
 
     column = 0
@@ -97,17 +97,18 @@ def _table(match: re.Match) -> str:
         return cell_match.group(0)
 
     thead = _CELL_OPEN.sub(heading, head.group(0))
-    if len(labels) >= CARDS_FROM_COLUMNS and "data-cards" not in attributes:
+    if write and len(labels) >= CARDS_FROM_COLUMNS and "data-cards" not in attributes:
         attributes += " data-cards"
     return f"<table{attributes}>{before}{thead}{after}</table>"
 
 
-def prepare_tables(page_html: str) -> str:
-    """The page with its tables labelled for phone cards and numeric headings aligned.
+def prepare_tables(page_html: str, labels: bool = True) -> str:
+    """The page with its tables labelled for phone cards (unless `labels` is False: record pages,
+    where tables.js labels them) and numeric headings aligned.
 
     Idempotent: a cell that already has data-label, a heading that already has kx-num and a table
     already marked data-cards are left as they are.
     """
     if "<thead" not in page_html:
         return page_html
-    return _TABLE.sub(_table, page_html)
+    return _TABLE.sub(lambda match: _table(match, labels), page_html)

@@ -1,6 +1,28 @@
-/* Sortable tables: click a header of a .kx-sortable table to sort by that column. */
+/* Sortable tables: click a header of a .kx-sortable table to sort by that column.
+ * Phone cards: a table of CARDS_FROM_COLUMNS or more columns becomes a stack of cards on a phone
+ * (kexie.css, table[data-cards]), each cell showing its column's heading (data-label). List pages
+ * have both from the build (generator/site/tables.py); record pages get them here, from the header
+ * row, before the theme wraps the tables. Without JavaScript such a table scrolls sideways. */
 (function () {
   "use strict";
+  var CARDS_FROM_COLUMNS = 4; // generator/site/tables.py: the same number
+  function labelCards(table) {
+    if (table.hasAttribute("data-cards") || !table.tHead || !table.tHead.rows.length) return;
+    var labels = [];
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) {
+      for (var k = 0; k < (cell.colSpan || 1); k++) labels.push(cell.textContent.replace(/\s+/g, " ").trim());
+    });
+    if (labels.length < CARDS_FROM_COLUMNS) return;
+    Array.prototype.forEach.call(table.rows, function (row) {
+      if (row.parentNode === table.tHead) return;
+      var column = 0;
+      Array.prototype.forEach.call(row.cells, function (cell) {
+        if (column < labels.length && labels[column] && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", labels[column]);
+        column += cell.colSpan || 1;
+      });
+    });
+    table.setAttribute("data-cards", "");
+  }
   function cellValue(row, index) {
     var cell = row.cells[index];
     var text = cell ? cell.textContent.trim() : "";
@@ -33,6 +55,7 @@
     });
   }
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll(".kx-record table"), labelCards);
     Array.prototype.forEach.call(document.querySelectorAll("table[data-sort]"), attach);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
