@@ -59,6 +59,8 @@ def _list_facets(name: str, model) -> dict:
                                  [v for v, _ in _vocabulary(model, "workstation-kind")])}
     if name == "proposals":
         return {"year": _counted(str(p["year"]) for p in model.proposals.values())}
+    if name == "docking":
+        return {"district": _counted(e["district"] for e in model.docking), "industry": _counted(e["industry"] for e in model.docking)}
     return {}
 
 
@@ -134,7 +136,7 @@ FRAGMENTS = {
     "workstations_index": _render_list("workstations_index", "workstations"),
     "projects_index": _render_list("projects_index", "projects"),
     "needs_index": _render_list("needs_index", "needs"),
-    "docking": _render("docking"),
+    "docking": _render_list("docking", "docking"),
     "proposals_index": _render_list("proposals_index", "proposals"),
     "open_data": _render("open_data", datasets=datasets, as_of=data_date, years=funding_years),
     "home_counts": _render("home_counts"),

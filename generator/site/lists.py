@@ -14,8 +14,8 @@ Data file (JSON, one compact row per line):
      column indexes, or none], "fields": [filter field names], "yearly": field whose years select the
      money (or null), "rows": [[cell, ..., field value, ..., [[year, gross, refund], ...]?], ...]}
 
-A cell is text, an integer (yuan in a money column), [href, text] (a link, href from the site root)
-or a list of such links. A field value is a string or a list of strings.
+A cell is text, an integer (yuan in a money column), [href, text] (a link, href from the site root;
+a third item is a note shown after it) or a list of such links. A field value is a string or a list of strings.
 
 Filters (the query string; lists.js and `select` below are twins, tested against each other):
 `key=value` keeps the rows whose field `key` equals `value` (a list field: contains it);
@@ -146,7 +146,20 @@ def society_list(model) -> ListData:
     return data
 
 
-LISTS = {"projects": project_list, "workstations": workstation_list, "proposals": proposal_list,
+def docking_list(model) -> ListData:
+    """The docking list (对接清单): each open need once, by district then industry (need id order
+    within), with its top recommended experts and the first reason of each."""
+    data = ListData("docking", ["区、县（市）", "行业", "需求", "提出单位", "提交日期", "推荐专家"], ["district", "industry"])
+    for entry in sorted(model.docking, key=lambda e: (e["district"], e["industry"], e["need"])):
+        n = model.needs[entry["need"]]
+        experts = [[*_link("experts", hit.id, model.experts[hit.id]["name"]), f"（{hit.reasons[0]}）" if hit.reasons else ""]
+                   for hit in entry["experts"]]
+        data.rows.append([entry["district"], entry["industry"], _link("needs", n["id"], n["title"]), n["unit"]["name"], n["submitted"],
+                          experts or "暂无", entry["district"], entry["industry"]])
+    return data
+
+
+LISTS = {"docking": docking_list, "projects": project_list, "workstations": workstation_list, "proposals": proposal_list,
          "needs": need_list, "societies": society_list}
 
 
@@ -227,7 +240,8 @@ def _cell(cell, base: str, money: bool) -> str:
             return "、".join(_cell(link, base, False) for link in cell)
         if not cell:
             return ""
-        return f'<a href="{escape(base + cell[0])}">{escape(cell[1])}</a>'
+        note = f'<span class="kx-why">{escape(cell[2])}</span>' if len(cell) > 2 and cell[2] else ""
+        return f'<a href="{escape(base + cell[0])}">{escape(cell[1])}</a>{note}'
     return escape(str(cell))
 
 

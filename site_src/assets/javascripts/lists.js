@@ -66,7 +66,12 @@
     var a = document.createElement("a");
     a.href = base + pair[0];
     a.textContent = pair[1];
-    return a;
+    if (!pair[2]) return a;
+    var box = document.createDocumentFragment(), note = document.createElement("span");
+    note.className = "kx-why";
+    note.textContent = pair[2];
+    box.append(a, note);
+    return box;
   }
 
   function cell(td, value, base, money) {
