@@ -63,7 +63,8 @@ def kind_of(relative: Path) -> str:
 def measure(site: Path) -> dict[str, list[int]]:
     """kind → the sizes (bytes) of its files."""
     sizes: dict[str, list[int]] = {kind: [] for kind in ORDER}
-    for root, _dirs, files in os.walk(site):
+    for root, dirs, files in os.walk(site):
+        dirs[:] = [d for d in dirs if not (Path(root) == site and d == ".kexie")]  # the build manifest: never published
         for name in files:
             path = Path(root) / name
             sizes[kind_of(path.relative_to(site))].append(path.stat().st_size)

@@ -89,6 +89,8 @@ def report_files(model, year: int, warnings, site_url: str, records=None, projec
     warnings (only the year's are listed: report/warnings.py, which reads `records`, the RecordSet,
     to find the year a warning's field belongs to), `site_url` the site's address for the HTML's links. The same bytes for the
     same records: `kexie report` writes them, and the site publishes them beside /funding/YYYY/.
+    `project_rows`: the HTML lists each project only when the year has at most this many (the
+    CSV and XLSX always do); past it the HTML gives the breakdowns and points to them.
     Raises ReportError when the year has no funding at all.
     """
     summary = summarize(model, year)

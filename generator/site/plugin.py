@@ -69,7 +69,7 @@ class KexieConfig(Config):
     licence = c.Type(str, default="CC BY 4.0")
     # bulk files (api/*.json, api/*.csv, the docking and yearly report CSV, lists/*.json) larger than
     # this many bytes are published gzip-compressed only (<name>.gz): GitHub Pages' 1 GB counts bytes
-    open_data_compress_over = c.Type(int, default=5_000_000)
+    open_data_compress_over = c.Type(int, default=1_000_000)
     # rows a list page (/projects/ …) carries as its table; lists.js pages the rest from lists/
     list_page_rows = c.Type(int, default=200)
     # the printable yearly report (funding-YYYY.html) lists each project up to this many projects
