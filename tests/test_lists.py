@@ -4,7 +4,7 @@ mkdocs.yml, the sitemap as an index of chunks, every link of the built site reso
 
 Two real builds of the shipped records: the demo site (default thresholds: every file plain) and a
 "small thresholds" site (open_data_compress_over 10000, list_page_rows 10, report_project_rows 5,
-sitemap_urls_per_file 100), which publishes .gz files and many list pages from the same records."""
+sitemap_urls_per_file 100, breakdown_rows 5), which publishes .gz files and many list pages from the same records."""
 
 from __future__ import annotations
 
@@ -25,7 +25,8 @@ from generator.model.summaries import funding_years, summarize
 from tests.listlinks import follow, list_data, row_ids
 from tests.sitebuild import REPO, demo_site, make_project, run_kexie
 
-SMALL = {"open_data_compress_over": 10000, "list_page_rows": 10, "report_project_rows": 5, "sitemap_urls_per_file": 100}
+SMALL = {"open_data_compress_over": 10000, "list_page_rows": 10, "report_project_rows": 5, "sitemap_urls_per_file": 100,
+         "breakdown_rows": 5}
 _HREF = re.compile(r'\bhref="([^"]*)"')
 
 
@@ -231,6 +232,30 @@ def test_each_year_figure_links_to_a_list_that_recounts_to_the_yuan(year):
     _, rows = follow(demo_site(), f"funding/{year}/", href)
     assert row_ids(rows) == set(summary.total.projects)
     assert sum(r[5] for r in rows) == summary.total.amount and sum(r[6] for r in rows) == summary.total.refund
+
+
+@pytest.mark.parametrize("year", [None, 2016])
+def test_past_breakdown_rows_the_other_societies_are_one_line_linking_to_all_of_them(year):
+    from generator.common.money import wan
+
+    summary = summarize(_model(), year)
+    lines, limit = summary.by_society, SMALL["breakdown_rows"]
+    assert len(lines) > limit
+    url = "funding/" if year is None else f"funding/{year}/"
+    page = (small_site() / url / "index.html").read_text(encoding="utf-8")
+    table = page[page.index('id="by-society"'):]
+    table = table[: table.index("</table>")]
+    rest = lines[limit:]
+    row = table[table.index(f"其余 {len(rest)} 个学会"):]
+    row = row[: row.index("</tr>")]
+    cells = re.findall(r'<td class="kx-num"[^>]*>([^<]*)</td>', row)
+    assert cells[:4] == [str(sum(len(r.projects) for r in rest)), wan(sum(r.amount for r in rest)),
+                         wan(sum(r.refund for r in rest)), wan(sum(r.net for r in rest))]
+    assert table.count("<tr>") == 1 + limit + 1 + 1  # head, the first lines, the rest, 合计
+    (href,) = re.findall(r'href="([^"]*societies/\?funded=[^"]*)"', row)
+    _, listed = follow(small_site(), url, html.unescape(href))
+    # the societies list in the same scope: every line of the full table, with its money
+    assert {r[0][1]: [r[6], r[7]] for r in listed} == {line.label: [line.amount, line.refund] for line in lines}
 
 
 def test_every_funding_year_has_a_page():

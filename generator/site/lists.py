@@ -125,11 +125,12 @@ def need_list(model) -> ListData:
 
 
 def society_list(model) -> ListData:
-    """Every society in model order. Field `ws`: "kind|status|year" for each kind and status of
+    """Every society in model order, with the money of the projects it leads (`funded`: years with
+    money paid or refunded; filtered, the money of those years: /funding/'s 按承担学会 in full). Field `ws`: "kind|status|year" for each kind and status of
     workstation the society leads or takes part in, with the year of the first one established (the
     /targets/ share of societies filters on it)."""
     data = ListData("societies", ["名称", "类型", "最新评估等级", "核心团队", "主要成员", "项目", "获得资助（万元）", "退回（万元）", "净额（万元）"],
-                    ["kind", "ws"], num=[3, 4, 5, 6, 7, 8], money=[6, 7, 8])
+                    ["kind", "ws", "funded"], num=[3, 4, 5, 6, 7, 8], money=[6, 7, 8], yearly="funded")
     first: dict[str, dict[str, str]] = {}
     for w in model.workstations.values():
         key, year = f"{w['kind']}|{w['status']}", w["established"][:4]
@@ -142,6 +143,7 @@ def society_list(model) -> ListData:
             _link("societies", s["id"], s["name"]), s["kind"], (s["grades"][-1]["grade"] if s["grades"] else "—"),
             len(s["core_team"]), len(s["members"]), len(s["projects"]), s["funding_total"], s["refund_total"], s["net_total"],
             s["kind"], sorted(f"{key}|{year}" for key, year in first.get(s["id"], {}).items()),
+            [str(m["year"]) for m in s["money"]], [[m["year"], m["amount"], m["refund"]] for m in s["money"]],
         ])
     return data
 

@@ -72,6 +72,8 @@ class KexieConfig(Config):
     open_data_compress_over = c.Type(int, default=1_000_000)
     # rows a list page (/projects/ …) carries as its table; lists.js pages the rest from lists/
     list_page_rows = c.Type(int, default=200)
+    # lines of /funding/'s 按承担学会 tables; the rest are one line linking to the societies list
+    breakdown_rows = c.Type(int, default=50)
     # the printable yearly report (funding-YYYY.html) lists each project up to this many projects
     # in the year; past it, it gives the breakdowns and points to the CSV/XLSX for the project list
     report_project_rows = c.Type(int, default=2000)
@@ -194,7 +196,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             "m": self.model, "base": base_for(page.url), "links": self.links, "schemas_dir": self.schemas_dir,
             "changes": self.changes, "demo": self.config.demo, "licence": self.config.licence,
             "lists": self.lists, "list_files": self.list_files, "page_rows": self.config.list_page_rows,
-            "compress_over": self.config.open_data_compress_over,
+            "compress_over": self.config.open_data_compress_over, "breakdown_rows": self.config.breakdown_rows,
         }
 
         def fill(match):
