@@ -18,7 +18,7 @@ from generator.report.warnings import book_title, year_warnings
 
 # the printable report lists each project up to this many projects in the year (mkdocs.yml's kexie
 # option report_project_rows overrides it); past it the HTML is a summary and points to the CSV/XLSX
-REPORT_PROJECT_ROWS = 2000
+REPORT_PROJECT_ROWS = 500
 WAN_FORMAT = '#,##0.00" 万元"'
 
 

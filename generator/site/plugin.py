@@ -41,6 +41,7 @@ from generator.site.record_pages import Shell, ShellError, write_frame
 from generator.common.render import make_env
 from generator.search.index import build_search_index
 from generator.site.search_docs import expert_documents, page_document, record_documents
+from generator.report.yearly import REPORT_PROJECT_ROWS
 from generator.site.lists import build_lists, list_files, write_lists
 from generator.site.sitemap import write_sitemap
 from generator.site.tables import prepare_tables
@@ -69,14 +70,14 @@ class KexieConfig(Config):
     licence = c.Type(str, default="CC BY 4.0")
     # bulk files (api/*.json, api/*.csv, the docking and yearly report CSV, lists/*.json) larger than
     # this many bytes are published gzip-compressed only (<name>.gz): GitHub Pages' 1 GB counts bytes
-    open_data_compress_over = c.Type(int, default=1_000_000)
+    open_data_compress_over = c.Type(int, default=300_000)
     # rows a list page (/projects/ …) carries as its table; lists.js pages the rest from lists/
     list_page_rows = c.Type(int, default=200)
     # lines of /funding/'s 按承担学会 tables; the rest are one line linking to the societies list
     breakdown_rows = c.Type(int, default=50)
     # the printable yearly report (funding-YYYY.html) lists each project up to this many projects
     # in the year; past it, it gives the breakdowns and points to the CSV/XLSX for the project list
-    report_project_rows = c.Type(int, default=2000)
+    report_project_rows = c.Type(int, default=REPORT_PROJECT_ROWS)
     # URLs per sitemap file (the sitemap protocol allows 50,000)
     sitemap_urls_per_file = c.Type(int, default=50_000)
 
