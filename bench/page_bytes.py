@@ -6,7 +6,8 @@
     python bench/page_bytes.py --site /tmp/pages-site --json out.json       # also write the figures
 
 Sizes are file sizes in bytes before compression (what GitHub Pages counts against its 1 GB limit).
-Kinds: the six record page kinds (`<folder>/<id>/index.html`), list pages (every other HTML page),
+Kinds: the six record page kinds (`<folder>/<id>/index.html`), list pages (every other HTML page, and
+the lists' data under `lists/`),
 per-record JSON (`<folder>/<id>.json`), open data (`api/`, `docking/` files, the yearly report files),
 search (`search/`), assets (`assets/`), other (schemas, sitemap, feed, 404).
 
@@ -46,6 +47,8 @@ def kind_of(relative: Path) -> str:
         return "assets"
     if parts[0] == "api":
         return "open data"
+    if parts[0] == "lists":  # the list pages' data (lists.js pages and filters it)
+        return "list pages"
     if len(parts) == 3 and parts[0] in FOLDER_KIND and parts[2] == "index.html":
         return FOLDER_KIND[parts[0]]
     if len(parts) == 2 and parts[0] in FOLDER_KIND and parts[1].endswith(".json"):
@@ -60,7 +63,8 @@ def kind_of(relative: Path) -> str:
 def measure(site: Path) -> dict[str, list[int]]:
     """kind → the sizes (bytes) of its files."""
     sizes: dict[str, list[int]] = {kind: [] for kind in ORDER}
-    for root, _dirs, files in os.walk(site):
+    for root, dirs, files in os.walk(site):
+        dirs[:] = [d for d in dirs if not (Path(root) == site and d == ".kexie")]  # the build manifest: never published
         for name in files:
             path = Path(root) / name
             sizes[kind_of(path.relative_to(site))].append(path.stat().st_size)

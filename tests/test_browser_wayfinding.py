@@ -163,10 +163,12 @@ def test_a_need_page_leads_to_experts_of_its_industry(page, server):  # noqa: F8
 
 def test_a_target_figure_opens_the_records_it_counts(page, server):  # noqa: F811
     page.goto(server + "targets/")
-    figure = page.locator("article table details.kx-audit").first
-    figure.locator("summary").click()
-    links = figure.locator("a")
-    shown = int(re.match(r"\d+", figure.locator("summary").inner_text()).group())
+    figure = page.locator("article table a.kx-audit").first
+    shown = int(re.match(r"\d+", figure.inner_text()).group())
+    figure.click()
+    page.wait_for_url("**/workstations/?*")
+    page.evaluate("window.kexieLists.ready")
+    links = page.locator("[data-kx-list-table] tbody tr td:first-child a")
     assert shown >= 1 and links.count() == shown  # "2家" lists two records
     href = links.first.get_attribute("href")
     title = links.first.inner_text()

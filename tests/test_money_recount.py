@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.listlinks import follow, row_ids
 from tests.sitebuild import REPO, canonical_html, demo_site, read_page, run_kexie
 
 RECORDS = REPO / "records"
@@ -191,9 +192,13 @@ def check_breakdowns(path: Path, year: int | None, sections: list[str]) -> int:
             got = [c[0] for c in row[1:6]]
             share = ("100.0%" if total["gross"] else "0.0%") if label == "合计" else shares[label]
             assert got == [str(len(want["projects"])), wan(gross), wan(refund), wan(gross - refund), share], (path, section, label)
-            if label != "合计":
-                assert project_ids(row[6][1]) == want["projects"], (path, section, label)
-            checked += 6
+            # 明细 links to the project list filtered to exactly this line's projects, whose money
+            # (the line's years only) adds up to the line, to the yuan
+            (href,) = row[6][1]
+            name, listed = follow(demo_site(), path.parent.relative_to(demo_site()).as_posix() + "/", href)
+            assert name == "projects" and row_ids(listed) == set(want["projects"]), (path, section, label)
+            assert [sum(r[c] for r in listed) for c in (5, 6)] == [gross, refund], (path, section, label)
+            checked += 7
     assert seen == set(sections), (path, seen)
     return checked
 
@@ -228,11 +233,10 @@ def test_funding_year_page_equals_the_recount(year):
         f"本年度退回 {wan(t['refund'])} 万元，净额 {wan(t['gross'] - t['refund'])} 万元"
     ) in text_of(path)
     expected = recount(year)["projects"]
-    (rows,) = [rows for section, rows in page_tables(path) if section == "projects"]
-    found = {}
-    for row in rows[1:]:
-        (pid,) = project_ids(row[0][1])
-        found[pid] = [row[4][0], row[5][0], row[6][0]]
+    # the year's project list is the project list filtered to the year, each with the year's money
+    (href,) = re.findall(r'<h2 id="projects">.*?<a href="([^"]+)"', path.read_text(encoding="utf-8"), re.S)
+    _, listed = follow(demo_site(), f"funding/{year}/", html.unescape(href))
+    found = {row[1][0].split("/")[1]: [wan(row[5]), wan(row[6]), wan(row[7])] for row in listed}
     assert found == {
         pid: [wan(v["gross"]), wan(v["refund"]), wan(v["gross"] - v["refund"])] for pid, v in expected.items()
     }
@@ -327,7 +331,7 @@ def test_list_pages_equal_the_recount():
 
     for _, rows in page_tables(site / "projects" / "index.html"):
         header = [c[0] for c in rows[0]]
-        columns = [header.index(h) for h in ("资助", "退回", "净额")]
+        columns = [header.index(h) for h in ("资助（万元）", "退回（万元）", "净额（万元）")]
         for row in rows[1:]:
             (pid,) = project_ids(row[1][1])
             assert [row[c][0] for c in columns] == figures(pid), pid

@@ -180,7 +180,7 @@ def report(year, records, out, config_file):
     import yaml
 
     from generator.records.reporters import format_text
-    from generator.report.yearly import ReportError, write_report
+    from generator.report.yearly import REPORT_PROJECT_ROWS, ReportError, write_report
     from generator.checks.pipeline import check_records
 
     checked = check_records(records)
@@ -188,14 +188,22 @@ def report(year, records, out, config_file):
         click.echo(format_text(checked.report, sum(1 for _ in checked.records.all())), err=True, nl=False)
         click.echo("记录未通过校验，报表未生成。", err=True)
         sys.exit(EXIT_INVALID)
-    site_url = ""
+    site_url, options = "", {}
     if config_file.is_file():
         try:
-            site_url = (yaml.load(config_file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}).get("site_url", "")
+            config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
         except yaml.YAMLError:
-            site_url = ""
+            config = {}
+        site_url = config.get("site_url", "") if isinstance(config, dict) else ""
+        plugins = config.get("plugins", []) if isinstance(config, dict) else []
+        for plugin in plugins if isinstance(plugins, list) else []:
+            if isinstance(plugin, dict) and isinstance(plugin.get("kexie"), dict):
+                options = plugin["kexie"]
+    rows = options.get("report_project_rows", str(REPORT_PROJECT_ROWS))
+    if not rows.isdigit():
+        raise click.UsageError(f"{config_file}：kexie 的 report_project_rows 应为非负整数，实际为“{rows}”")
     try:
-        paths = write_report(checked, year, out, site_url)
+        paths = write_report(checked, year, out, site_url, project_rows=int(rows))
     except ReportError as exc:
         raise click.UsageError(str(exc)) from None
     for path in paths:

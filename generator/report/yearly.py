@@ -16,6 +16,9 @@ from generator.common.render import make_env
 from generator.model.summaries import FundingSummary, funding_years, period_of_year, summarize
 from generator.report.warnings import book_title, year_warnings
 
+# the printable report lists each project up to this many projects in the year (mkdocs.yml's kexie
+# option report_project_rows overrides it); past it the HTML is a summary and points to the CSV/XLSX
+REPORT_PROJECT_ROWS = 500
 WAN_FORMAT = '#,##0.00" 万元"'
 
 
@@ -79,13 +82,15 @@ def write_csv(summary: FundingSummary, path: Path) -> None:
     path.write_bytes(_csv_bytes(summary))
 
 
-def report_files(model, year: int, warnings, site_url: str, records=None) -> dict[str, bytes]:
+def report_files(model, year: int, warnings, site_url: str, records=None, project_rows: int = REPORT_PROJECT_ROWS) -> dict[str, bytes]:
     """The year's report as {file name: bytes}: funding-YYYY.html, .csv and .xlsx.
 
     `model` is the public model (generator.model.public.build_model), `warnings` the policy
     warnings (only the year's are listed: report/warnings.py, which reads `records`, the RecordSet,
     to find the year a warning's field belongs to), `site_url` the site's address for the HTML's links. The same bytes for the
     same records: `kexie report` writes them, and the site publishes them beside /funding/YYYY/.
+    `project_rows`: the HTML lists each project only when the year has at most this many (the
+    CSV and XLSX always do); past it the HTML gives the breakdowns and points to them.
     Raises ReportError when the year has no funding at all.
     """
     summary = summarize(model, year)
@@ -97,7 +102,7 @@ def report_files(model, year: int, warnings, site_url: str, records=None) -> dic
     html = env.get_template("report.html").render(
         s=summary, m=model, base=site_url, warnings=year_warnings(warnings, records, model, summary, year),
         policy_title=book_title((policy or {}).get("title", "（无对应政策期）")),
-        policy=policy,
+        policy=policy, project_rows=project_rows,
     )
     return {
         f"funding-{year}.html": html.encode("utf-8"),
@@ -106,10 +111,11 @@ def report_files(model, year: int, warnings, site_url: str, records=None) -> dic
     }
 
 
-def write_report(checked, year: int, out: Path, site_url: str, last_changed=None) -> list[Path]:
+def write_report(checked, year: int, out: Path, site_url: str, last_changed=None,
+                 project_rows: int = REPORT_PROJECT_ROWS) -> list[Path]:
     """`kexie report`: the year's files (report_files) written into `out`; their paths."""
     model = build_model(checked.records, checked.schemas, last_changed or {})
-    files = report_files(model, year, checked.report.warnings, site_url, checked.records)
+    files = report_files(model, year, checked.report.warnings, site_url, checked.records, project_rows)
     try:
         refuse_inside(out, [checked.records.root, checked.schemas.folder])
     except OutputError as exc:

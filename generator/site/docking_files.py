@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from generator.common.bulk import bulk_file
 from generator.common.tabular import Sheet, csv_bytes, sheet_name, xlsx_bytes
 from generator.model.public import SiteModel
 
@@ -30,9 +31,10 @@ def docking_rows(model: SiteModel, site_url: str = "") -> list[list[str]]:
     return rows
 
 
-def write_docking(model: SiteModel, folder: Path, site_url: str = "") -> None:
-    """Write folder/docking.xlsx (a sheet per district, districts in name order) and docking.csv,
-    through the one safe table writer; the workbook's time is the latest need's submission date."""
+def write_docking(model: SiteModel, folder: Path, site_url: str = "", compress_over: int | None = None) -> None:
+    """Write folder/docking.xlsx (a sheet per district, districts in name order) and docking.csv
+    (docking.csv.gz past `compress_over` bytes: common.bulk), through the one safe table writer;
+    the workbook's time is the latest need's submission date."""
     rows = docking_rows(model, site_url)
     by_district: dict[str, list] = {}
     for row in rows:
@@ -44,4 +46,5 @@ def write_docking(model: SiteModel, folder: Path, site_url: str = "") -> None:
     latest = max((model.needs[e["need"]]["submitted"] for e in model.docking), default="2015-01-01")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "docking.xlsx").write_bytes(xlsx_bytes(sheets, datetime.datetime.fromisoformat(latest)))
-    (folder / "docking.csv").write_bytes(csv_bytes([HEADER, *rows]))
+    name, data = bulk_file("docking.csv", csv_bytes([HEADER, *rows]), compress_over)
+    (folder / name).write_bytes(data)

@@ -6,8 +6,9 @@ from collections import Counter
 
 from generator.checks.policy.context import reference_date
 from generator.site.field_reference import field_reference
+from generator.site.lists import table_html, target_filters
 from generator.site.opendata import DATASETS, funding_rows
-from generator.model.summaries import period_of_year, summarize
+from generator.model.summaries import funding_years, period_of_year, summarize
 from generator.model.targets import target_progress
 from generator.site.search_docs import expert_documents, hint_examples, searched_fields
 
@@ -33,10 +34,50 @@ def _render_year(env, context, arg=None):
     return env.get_template("funding_year.html").render(s=summary, policy=policy, **context)
 
 
+def _list_view(context, name: str) -> dict:
+    """What a list page's template needs: the first rows' table, the data file, the counts."""
+    data = context["lists"][name]
+    rows = context["page_rows"]
+    return {"table": table_html(data, data.rows[:rows], context["base"]), "file": context["list_files"][name][0],
+            "total": len(data.rows), "page_rows": rows}
+
+
+def _counted(values, labels=None, order=None):
+    """(value, label, count) for each value that occurs, in `order` (else sorted)."""
+    counts = Counter(values)
+    keys = [k for k in order if k in counts] if order is not None else sorted(counts)
+    return [(k, (labels or {}).get(k, k), counts[k]) for k in keys]
+
+
+def _list_facets(name: str, model) -> dict:
+    if name == "projects":
+        return {"programme": _counted((p["programme"] for p in model.projects.values()), dict(_vocabulary(model, "programme")),
+                                      [v for v, _ in _vocabulary(model, "programme")]),
+                "year": _counted(str(p["year"]) for p in model.projects.values())}
+    if name == "workstations":
+        return {"kind": _counted((w["kind"] for w in model.workstations.values()), dict(_vocabulary(model, "workstation-kind")),
+                                 [v for v, _ in _vocabulary(model, "workstation-kind")])}
+    if name == "proposals":
+        return {"year": _counted(str(p["year"]) for p in model.proposals.values())}
+    if name == "docking":
+        return {"district": _counted(e["district"] for e in model.docking), "industry": _counted(e["industry"] for e in model.docking)}
+    return {}
+
+
+def _render_list(template: str, name: str):
+    def render(env, context, arg=None):
+        return env.get_template(f"{template}.html").render(l=_list_view(context, name), facets=_list_facets(name, context["m"]), **context)
+
+    return render
+
+
 def _targets(model):
     """(policy, its targets' progress) per period, judged as of the reference date (KEXIE_TODAY)."""
     today = reference_date()
-    return [(policy, target_progress(model, policy, today)) for _, policy in sorted(model.policies.items())]
+    periods = [(policy, target_progress(model, policy, today)) for _, policy in sorted(model.policies.items())]
+    for policy, progress in periods:
+        target_filters(model, policy, progress)  # each figure links to the list of its records
+    return periods
 
 
 def _vocabulary(model, name):
@@ -91,13 +132,13 @@ def _contributing(env, context, arg=None):
 FRAGMENTS = {
     "directory": _render("directory", facets=directory_facets, total=lambda m: len(m.experts),
                          searched=lambda m: searched_fields(), examples=lambda m: hint_examples(expert_documents(m))),
-    "societies_index": _render("societies_index"),
-    "workstations_index": _render("workstations_index", kinds=lambda m: _vocabulary(m, "workstation-kind")),
-    "projects_index": _render("projects_index", programmes=lambda m: _vocabulary(m, "programme")),
-    "needs_index": _render("needs_index"),
-    "docking": _render("docking"),
-    "proposals_index": _render("proposals_index"),
-    "open_data": _render("open_data", datasets=datasets, as_of=data_date),
+    "societies_index": _render_list("societies_index", "societies"),
+    "workstations_index": _render_list("workstations_index", "workstations"),
+    "projects_index": _render_list("projects_index", "projects"),
+    "needs_index": _render_list("needs_index", "needs"),
+    "docking": _render_list("docking", "docking"),
+    "proposals_index": _render_list("proposals_index", "proposals"),
+    "open_data": _render("open_data", datasets=datasets, as_of=data_date, years=funding_years),
     "home_counts": _render("home_counts"),
     "home_latest": _render_changes("home_latest"),
     "changes": _render_changes("changes"),

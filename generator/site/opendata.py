@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from generator.common.bulk import bulk_file
 from generator.common.tabular import csv_bytes
 from generator.model.public import SiteModel
 from generator.records.cells import write_cell
@@ -182,18 +183,26 @@ def json_rows(rows: list[dict]) -> str:
     return "[\n" + ",\n".join(compact_json(row) for row in rows) + "\n]\n"
 
 
-def write_open_data(model: SiteModel, out_dir: Path, demo: bool = False, site_url: str = "") -> list[dict]:
+def write_open_data(model: SiteModel, out_dir: Path, demo: bool = False, site_url: str = "",
+                    compress_over: int | None = None) -> list[dict]:
     """Write api/<name>.json (field names as in the records, plus `demo`) and api/<name>.csv
     (Chinese headers, labels beside codes) for every dataset, and api/funding.csv (one row per
-    project and year: gross, refund, net in yuan). Returns [{name, title, schema, count}]."""
+    project and year: gross, refund, net in yuan). A file over `compress_over` bytes is written as
+    `<name>.gz` only (common.bulk). Returns [{name, title, schema, count, files: {format: file name}}]."""
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = []
+
+    def publish(name: str, data: bytes) -> str:
+        published, body = bulk_file(name, data, compress_over)
+        (out_dir / published).write_bytes(body)
+        return published
+
     for name, (title, schema, attribute, build_row) in DATASETS.items():
         rows = [{**build_row(item), "demo": demo} for item in getattr(model, attribute).values()]
-        (out_dir / f"{name}.json").write_text(json_rows(rows), encoding="utf-8")
-        (out_dir / f"{name}.csv").write_bytes(csv_bytes(_table(model.labels, schema, rows, site_url)))
-        summary.append({"name": name, "title": title, "schema": schema, "count": len(rows)})
+        files = {"json": publish(f"{name}.json", json_rows(rows).encode("utf-8")),
+                 "csv": publish(f"{name}.csv", csv_bytes(_table(model.labels, schema, rows, site_url)))}
+        summary.append({"name": name, "title": title, "schema": schema, "count": len(rows), "files": files})
     funding = funding_rows(model, demo)
-    (out_dir / "funding.csv").write_bytes(csv_bytes([FUNDING_HEADER, *funding]))
-    summary.append({"name": "funding", "title": "资助经费（每个项目每年一行）", "schema": "", "count": len(funding), "csv_only": True})
+    files = {"csv": publish("funding.csv", csv_bytes([FUNDING_HEADER, *funding]))}
+    summary.append({"name": "funding", "title": "资助经费（每个项目每年一行）", "schema": "", "count": len(funding), "csv_only": True, "files": files})
     return summary

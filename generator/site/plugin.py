@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files
 from generator.common.cjk import join_cjk_lines
 from generator.common.forking import Background, fork_stages
 from generator.records.reporters import format_text
-from generator.site import fragments, stages
+from generator.site import downloads, fragments, stages
 from generator.model.history import read_history
 from generator.model.public import build_model
 from generator.model.recommend import attach_recommendations
@@ -42,6 +42,8 @@ from generator.site.record_pages import FOOTER_NOTE, Shell, ShellError, write_fr
 from generator.common.render import make_env
 from generator.search.index import build_search_index
 from generator.site.search_docs import expert_documents, page_document, record_documents
+from generator.report.yearly import REPORT_PROJECT_ROWS
+from generator.site.lists import build_lists, list_files, write_lists
 from generator.site.sitemap import write_sitemap
 from generator.site.tables import prepare_tables
 from generator.model.summaries import funding_years
@@ -67,6 +69,18 @@ class KexieConfig(Config):
     demo = c.Type(bool, default=False)
     # the open data's licence, unless the records say otherwise
     licence = c.Type(str, default="CC BY 4.0")
+    # bulk files (api/*.json, api/*.csv, the docking and yearly report CSV, lists/*.json) larger than
+    # this many bytes are published gzip-compressed only (<name>.gz): GitHub Pages' 1 GB counts bytes
+    open_data_compress_over = c.Type(int, default=300_000)
+    # rows a list page (/projects/ …) carries as its table; lists.js pages the rest from lists/
+    list_page_rows = c.Type(int, default=200)
+    # lines of /funding/'s 按承担学会 tables; the rest are one line linking to the societies list
+    breakdown_rows = c.Type(int, default=50)
+    # the printable yearly report (funding-YYYY.html) lists each project up to this many projects
+    # in the year; past it, it gives the breakdowns and points to the CSV/XLSX for the project list
+    report_project_rows = c.Type(int, default=REPORT_PROJECT_ROWS)
+    # URLs per sitemap file (the sitemap protocol allows 50,000)
+    sitemap_urls_per_file = c.Type(int, default=50_000)
 
 
 DEMO_NOTE = "演示数据：本站人物、单位、项目与金额均为虚构。"
@@ -109,6 +123,8 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         self.records = checked.records.only(p.path for p in self.warnings)
         del checked
         attach_recommendations(self.model)  # 推荐专家, 相似专家 and the docking list
+        self.lists = build_lists(self.model)  # the canonical item lists (lists.js pages and filters them)
+        self.list_files = list_files(self.lists, self.config.open_data_compress_over)
         self.changes = Changes(self.model)
         self.changes.attach()
         # the model lives until the end of the build: frozen, the collector stops walking its
@@ -116,6 +132,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         # pages by walking them); on_post_build / on_build_error unfreeze (kexie serve builds again)
         gc.freeze()
         self.env = make_env(TEMPLATES)
+        self.env.filters["bulk"], self.env.filters["bulk_size"] = downloads.bulk, downloads.bulk_size
         self.links = Links(self.config.repository, self.config.branch, self.model.contact)
         config.theme.dirs.insert(0, str(THEME))
         if self.config.demo and DEMO_NOTE not in (config.copyright or ""):
@@ -152,10 +169,12 @@ class KexiePlugin(BasePlugin[KexieConfig]):
     def _side_stages(self, config) -> list:
         site, site_url = Path(config.site_dir), config.site_url or ""
         return [
-            *(partial(stages.write_reports, self.model, year, site, self.warnings, site_url, self.records)
+            *(partial(stages.write_reports, self.model, year, site, self.warnings, site_url, self.records,
+                      self.config.open_data_compress_over, self.config.report_project_rows)
               for year in funding_years(self.model)),
-            partial(write_open_data, self.model, site / "api", self.config.demo, site_url),
-            partial(write_docking, self.model, site / "docking", site_url),  # beside /docking/: a need id can never clash
+            partial(write_open_data, self.model, site / "api", self.config.demo, site_url, self.config.open_data_compress_over),
+            partial(write_docking, self.model, site / "docking", site_url, self.config.open_data_compress_over),  # beside /docking/: a need id can never clash
+            partial(write_lists, self.list_files, site / "lists"),
         ]
 
     def on_build_error(self, error):
@@ -169,6 +188,8 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         # its index stays empty and header-search.js answers from the site's own index
         page.meta["search"] = {"exclude": True}
         html = self._fill(html, page)
+        if "@@kx" in html:
+            self._bulk_pages.append(page.file.dest_uri)
         src = page.file.src_uri
         if src not in self._data_pages and not src.startswith("_kexie/"):
             self._prose.append(page_document(page.url or "", page.title or "", html))
@@ -176,6 +197,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
 
     def on_pre_build(self, config):
         self._prose = []
+        self._bulk_pages = []  # pages linking to bulk files: downloads.resolve names them after the build
 
     def _fill(self, html, page):
         if "<!-- kexie:" not in html:
@@ -183,6 +205,8 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         context = {
             "m": self.model, "base": base_for(page.url), "links": self.links, "schemas_dir": self.schemas_dir,
             "changes": self.changes, "demo": self.config.demo, "licence": self.config.licence,
+            "lists": self.lists, "list_files": self.list_files, "page_rows": self.config.list_page_rows,
+            "compress_over": self.config.open_data_compress_over, "breakdown_rows": self.config.breakdown_rows,
         }
 
         def fill(match):
@@ -223,8 +247,15 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         for url, changed, entry, linked in written:
             sitemap.append((url, changed))
             self.incremental.record_page(url, entry, linked)
+        try:
+            downloads.resolve(site, [site / uri for uri in self._bulk_pages])
+        except downloads.MissingDownload as exc:
+            raise PluginError(str(exc)) from None
         stages.copy_schemas(self.schemas_dir, site)
-        write_sitemap(site, site_url, sitemap)
+        try:
+            write_sitemap(site, site_url, sitemap, self.config.sitemap_urls_per_file)
+        except ValueError as exc:
+            raise PluginError(f"mkdocs.yml 的 kexie 选项 sitemap_urls_per_file：{exc}") from None
         self.changes.write_feed(site, site_url, config.site_name)
         portable_404(site, site_url)
         gc.unfreeze()

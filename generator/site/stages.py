@@ -13,7 +13,8 @@ import shutil
 from pathlib import Path
 
 from generator.common.cjk import join_cjk_lines
-from generator.report.yearly import report_files
+from generator.common.bulk import bulk_file
+from generator.report.yearly import REPORT_PROJECT_ROWS, report_files
 from generator.site.pages import RECORD_PAGES, list_title
 from generator.site.record_meta import description, json_ld, ld_script, record_json
 from generator.site.record_pages import Shell, breadcrumbs, telling_reasons, write_page
@@ -52,11 +53,14 @@ class RecordPages:
         return url, record["changed"]
 
 
-def write_reports(model, year: int, site: Path, warnings, site_url: str, records) -> None:
-    """The year's report files beside its page, the very bytes `kexie report` writes."""
+def write_reports(model, year: int, site: Path, warnings, site_url: str, records, compress_over: int | None = None,
+                  project_rows: int = REPORT_PROJECT_ROWS) -> None:
+    """The year's report files beside its page, the very bytes `kexie report` writes; the CSV as
+    funding-YYYY.csv.gz past `compress_over` bytes (the same bytes, compressed: common.bulk)."""
     folder = site / "funding" / str(year)
     folder.mkdir(parents=True, exist_ok=True)  # may run before MkDocs writes the year's page
-    for name, data in report_files(model, year, warnings, site_url, records).items():
+    for name, data in report_files(model, year, warnings, site_url, records, project_rows).items():
+        name, data = bulk_file(name, data, compress_over if name.endswith(".csv") else None)
         (folder / name).write_bytes(data)
 
 
