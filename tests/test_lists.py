@@ -15,6 +15,7 @@ import http.server
 import posixpath
 import re
 import threading
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,6 +29,23 @@ from tests.sitebuild import REPO, demo_site, make_project, run_kexie
 SMALL = {"open_data_compress_over": 10000, "list_page_rows": 10, "report_project_rows": 5, "sitemap_urls_per_file": 100,
          "breakdown_rows": 5}
 _HREF = re.compile(r'\bhref="([^"]*)"')
+
+
+class _Links(HTMLParser):
+    """Every href of a page, as the browser reads it (minified record pages leave attributes unquoted)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.hrefs += [value for name, value in attrs if name == "href" and value is not None]
+
+
+def _hrefs(text: str) -> list[str]:
+    parser = _Links()
+    parser.feed(text)
+    return parser.hrefs
 
 
 @functools.lru_cache(maxsize=None)
@@ -59,9 +77,16 @@ def _gzip_header_is_deterministic(data: bytes) -> bool:
 # ------------------------------------------------------------------ bulk files
 
 
+def _bulk_gz(site: Path) -> list[str]:
+    """The .gz files a site publishes as downloads: not the search index (always gzip-stored, read by
+    the page's script) nor the build manifest in .kexie/ (never published)."""
+    return sorted(name for name in (p.relative_to(site).as_posix() for p in site.rglob("*.gz"))
+                  if not name.startswith(("search/", ".kexie/")))
+
+
 def test_bulk_files_past_the_threshold_are_published_gzip_only_and_decompress_to_the_plain_bytes():
     plain, small = demo_site(), small_site()
-    packed = sorted(p.relative_to(small).as_posix() for p in small.rglob("*.gz") if not p.name.startswith("sitemap-"))
+    packed = sorted(name for name in _bulk_gz(small) if not name.startswith("sitemap-"))
     assert "api/experts.json.gz" in packed and "api/experts.csv.gz" in packed and "lists/projects.json.gz" in packed
     for name in packed:
         original = name.removesuffix(".gz")
@@ -77,7 +102,7 @@ def test_bulk_files_past_the_threshold_are_published_gzip_only_and_decompress_to
         if path.suffix != ".gz":
             assert path.read_bytes() == (plain / "api" / path.name).read_bytes()
     # the shipped demo with the shipped threshold: every earlier issue's /api/<type>.json and .csv stay plain
-    assert not list(plain.rglob("*.json.gz")) and not list(plain.rglob("*.csv.gz"))
+    assert not [name for name in _bulk_gz(plain) if name.endswith((".json.gz", ".csv.gz"))]
 
 
 def test_gzip_is_deterministic_and_the_threshold_is_strict():
@@ -184,7 +209,7 @@ def test_every_link_of_the_built_site_resolves(site):
     for page in pages:
         url = page.relative_to(root).parent.as_posix() + "/"
         url = "" if url == "./" else url
-        for href in map(html.unescape, _HREF.findall(page.read_text(encoding="utf-8"))):
+        for href in _hrefs(page.read_text(encoding="utf-8")):
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or href.startswith(("#", "mailto:", "tel:")) or not (parts.path or parts.query):
                 continue
@@ -196,7 +221,7 @@ def test_every_link_of_the_built_site_resolves(site):
                 _, rows = follow(root, url, href)
                 assert rows, f"{page.relative_to(root)}: {href} lists nothing"
                 filtered += 1
-    assert checked > 2000 and filtered > 100
+    assert checked > 1500 and filtered > 100  # every list and funding page, a seventh of the record pages
 
 
 def test_a_list_page_carries_only_its_first_rows_and_the_data_has_every_record():
