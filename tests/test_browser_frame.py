@@ -195,3 +195,31 @@ def test_the_frame_puts_back_what_pages_no_longer_carry(browser, server):  # noq
         assert errors == []
         assert got[0] == got[1] and got[2] == "indigo" and got[3] == [True, True, True] and got[4], (folder, got)
         assert got[5] == "../../about/#contact" and got[6] == (1 if folder == "experts" else 0), (folder, got)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("index", ["", "index.html"])
+def test_the_footer_links_name_the_record_file_on_github(browser, server, javascript, index):  # noqa: F811
+    """The pages carry 请求更正 → the about page's contact section (so it works without JavaScript)
+    and their own JSON; the frame script points 请求更正 to the GitHub correction form for the page's
+    record file and adds 编辑此记录 (GitHub's editor) after it, with the file taken from the page's
+    address: the same links on `<folder>/<id>/` and `<folder>/<id>/index.html`."""
+    for folder in FOLDERS:
+        url = _record_url(folder)
+        record_id = url.split("/")[1]
+        context = browser.new_context(java_script_enabled=javascript, **DESKTOP)
+        page = context.new_page()
+        page.goto(server + url + index)
+        page.wait_for_load_state("load")
+        links = page.evaluate("""() => [...document.querySelectorAll('.kx-record-footer > p:not(.kx-contact) a')]
+            .map(a => [a.textContent, a.getAttribute('href'), a.rel])""")
+        text = page.locator(".kx-record-footer > p:not(.kx-contact)").inner_text()
+        context.close()
+        source = f"records/{folder}/{record_id}.yaml"
+        own_json = ["本记录的开放数据（JSON）", f"../{record_id}.json", ""]
+        if javascript:
+            assert links == [["请求更正", f"https://github.com/hzkx/kexie/issues/new?template=correction.yml&record={source}", "nofollow"],
+                             ["编辑此记录", f"https://github.com/hzkx/kexie/edit/main/{source}", "nofollow"], own_json], links
+            assert text.endswith("请求更正 · 编辑此记录 · 本记录的开放数据（JSON）"), text
+        else:
+            assert links == [["请求更正", "../../about/#contact", "nofollow"], own_json], links

@@ -4,7 +4,8 @@ mkdocs.yml, the sitemap as an index of chunks, every link of the built site reso
 
 Two real builds of the shipped records: the demo site (default thresholds: every file plain) and a
 "small thresholds" site (open_data_compress_over 10000, list_page_rows 10, report_project_rows 5,
-sitemap_urls_per_file 100, breakdown_rows 5), which publishes .gz files and many list pages from the same records."""
+sitemap_urls_per_file 100, breakdown_rows 5, record_json_max 100), which publishes .gz files, many
+list pages and no per-record JSON from the same records."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from tests.listlinks import follow, list_data, row_ids
 from tests.sitebuild import REPO, demo_site, make_project, run_kexie
 
 SMALL = {"open_data_compress_over": 10000, "list_page_rows": 10, "report_project_rows": 5, "sitemap_urls_per_file": 100,
-         "breakdown_rows": 5}
+         "breakdown_rows": 5, "record_json_max": 100}
 _HREF = re.compile(r'\bhref="([^"]*)"')
 
 
@@ -384,3 +385,31 @@ def test_lists_js_filters_like_the_python_twin(browser, small_server):
         checked += 1
     assert checked > 10
     page.close()
+
+
+# ------------------------------------------------------------------ per-record JSON
+
+
+def test_past_record_json_max_records_have_no_json_of_their_own_and_link_the_bulk_files():
+    """Up to `record_json_max` record pages each record has `<folder>/<id>.json` (the demo site);
+    past it none has, the footer links the open-data page instead and that page says where a
+    record's data is (its bulk files, found by id). The record content of the pages is the same."""
+    demo, small = demo_site(), small_site()
+    folders = ("experts", "societies", "workstations", "projects", "needs", "proposals")
+    pages = [p for folder in folders for p in sorted((small / folder).glob("*/index.html"))]
+    assert len(pages) > SMALL["record_json_max"]
+    for folder in folders:
+        assert list((small / folder).glob("*.json")) == [], folder
+        assert len(list((demo / folder).glob("*.json"))) == len(list((demo / folder).glob("*/index.html"))), folder
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        record_id = page.parent.name
+        assert "<a href=../../open-data/>开放数据（JSON、CSV）</a>" in text, page
+        assert f"{record_id}.json" not in text and "本记录的开放数据" not in text, page
+        # the same record content as the demo site's page (the small site's project has no git
+        # history: its footers have no 修改历史)
+        twin = (demo / page.relative_to(small)).read_text(encoding="utf-8")
+        assert twin.split("<div class=kx-record-footer>")[0] == text.split("<div class=kx-record-footer>")[0], page
+    about = (small / "open-data" / "index.html").read_text(encoding="utf-8")
+    assert "记录不再各有单独的 JSON 文件" in about and "每条记录也有自己的 JSON 文件" not in about
+    assert "每条记录也有自己的 JSON 文件" in (demo / "open-data" / "index.html").read_text(encoding="utf-8")

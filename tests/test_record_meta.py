@@ -195,15 +195,17 @@ def test_every_correction_and_need_link_offers_the_contact(site):
     assert contact["email"] in needs and contact["phone"] in needs
 
 
-def test_record_footer_keeps_correction_edit_and_open_data_links(site):
-    """请求更正, 编辑此记录 and 本记录的开放数据（JSON）; 查看源文件 and 最近更新 are one click away
-    (the edit page shows the source; the tabs and home page lead to 最近更新)."""
+def test_record_footer_keeps_correction_and_open_data_links(site):
+    """请求更正 (to the about page's contact section: the frame script points it to GitHub's form and
+    adds 编辑此记录, tests/test_browser_frame.py) and 本记录的开放数据（JSON）; 查看源文件 and 最近更新
+    are one click away (the edit page shows the source; the tabs and home page lead to 最近更新). No
+    GitHub address is in the pages: the frame script builds them from the page's address."""
     for folder in TYPES:
         for path in sorted((site / folder).glob("*/index.html")):
             footer = _page(path).split('<div class="kx-record-footer">')[1].split("</div>")[0]
-            links = re.findall(r">([^<>]+)</a>", footer)
-            assert links == ["请求更正", "编辑此记录", "本记录的开放数据（JSON）"], (path, links)
-            assert "演示数据" not in footer
+            links = re.findall(r'<a href="([^"]*)"[^>]*>([^<>]+)</a>', footer)
+            assert links == [("../../about/#contact", "请求更正"), (f"../{path.parent.name}.json", "本记录的开放数据（JSON）")], (path, links)
+            assert "演示数据" not in footer and "github.com" not in footer
 
 
 def test_correction_form_uses_the_links_wording():

@@ -46,8 +46,7 @@ def test_expert_page_shows_the_record(site):
     assert f"<title>{expert['name']} - " in page
     assert f'<h1 id="kx-title">{expert["name"]}</h1>' in page
     assert html.escape(expert["affiliation"], quote=False) in page
-    assert "请求更正" in page and "编辑此记录" in page
-    assert f"records/experts/{eid}.yaml" in page
+    assert '<a href="../../about/#contact" rel="nofollow">请求更正</a>' in page  # the frame script links GitHub's form
     assert '<link href="https://hzkx.github.io/kexie/experts/' + eid + '/" rel="canonical">' in page
     for membership in expert.get("societies", []):
         assert f'href="../../societies/{membership["society"]}/"' in page

@@ -114,12 +114,18 @@ class Frame:
 STYLESHEET_MARK = "KXSTYLESHEET"  # the page's one stylesheet link: record_pages.Shell puts the hashed name in
 
 
-def split_frame(text: str, title: str = "", footer_note: str = "") -> Frame:
+def split_frame(text: str, title: str = "", footer_note: str = "", github: tuple[str, str] = ("", "")) -> Frame:
     """Split a rendered shell page (whitespace already collapsed) into the page frame and the shared
     script. `title` is the page title's marker in the shell (its <title> and header): in the shared
     header it becomes TITLE, which kxFrame() fills with the page's own title (document.title without
     the site name). `footer_note` (HTML, ours) is added by the last kxFrame() call at the end of the
-    page's record footer (`.kx-record-footer`), the same on every record page. Raises FrameError when the theme's markup is not what this expects (a theme upgrade)."""
+    page's record footer (`.kx-record-footer`), the same on every record page. `github`: (repository
+    URL, branch): the footer's 请求更正 link (in the page: the about page's contact section, which
+    works without JavaScript) then points to the GitHub correction form for the page's record, and
+    编辑此记录 (GitHub's editor) follows it. Both name the record's file, `records/<folder>/<id>.yaml`,
+    taken from the page's own address (record pages are always `<folder>/<id>/`): ~200 bytes a page
+    that need not be in 235,000 pages (#14 item 1). Raises FrameError when the theme's markup is not
+    what this expects (a theme upgrade)."""
     text = _GENERATOR.sub("", text, count=1)
     scope = _SCOPE.search(text)
     tabbed = _TABBED.search(text)
@@ -193,14 +199,21 @@ def split_frame(text: str, title: str = "", footer_note: str = "") -> Frame:
         "   MkDocs-rendered shell: do not edit. kxFrame() puts each part back into its <kx-f> in order. */\n"
         f"{scope.group(1)};\n"
         "(function(){var F=" + js(parts) + ",i=0;\n"
-        "var S=" + js(scripts.group(0)) + ",C=" + js(colours) + ",N=" + js(footer_note) + ",M=" + js(components) + ";\n"
+        "var S=" + js(scripts.group(0)) + ",C=" + js(colours) + ",N=" + js(footer_note) + ",M=" + js(components) + ",G=" + js(list(github)) + ";\n"
         f"var l=document.createElement(\"link\");l.rel=\"icon\";l.href={js(icon.group(1))};document.head.appendChild(l);\n"
+        # the record's GitHub links, built with the DOM (never HTML from the address): the page's
+        # last two path segments are its folder and id, both plain slugs (checks/integrity.py)
+        "function kxLinks(n){var a=n.querySelector(\"a[rel=nofollow]\"),p=location.pathname.replace(/index\\.html$/,\"\").split(\"/\").filter(Boolean).slice(-2);"
+        "if(!a||!G[0]||p.length<2||!p.every(function(s){return /^[a-z0-9][a-z0-9-]*$/.test(s)}))return;"
+        "var f=\"records/\"+p[0]+\"/\"+p[1]+\".yaml\",e=document.createElement(\"a\");"
+        "a.href=G[0]+\"/issues/new?template=correction.yml&record=\"+f;e.href=G[0]+\"/edit/\"+G[1]+\"/\"+f;e.rel=\"nofollow\";e.textContent=\"编辑此记录\";"
+        "a.after(\" · \",e)}\n"
         "window.kxFrame=function(){var e=document.getElementsByTagName(\"kx-f\"),b=document.body,t=document.title;"
         f"t=({cut}?t.slice(0,-{cut}):t).replace(/&/g,\"&amp;\").replace(/</g,\"&lt;\").replace(/>/g,\"&gt;\");"
         "if(!i)C.forEach(function(c){b.setAttribute(c[0],c[1])});"
         "while(e.length&&i<F.length)e[0].outerHTML=F[i++].split(\"\\x01\").join(t);"
         "if(i===F.length){M.forEach(function(c){var n=document.querySelector(\".\"+c[0]);if(n)n.setAttribute(\"data-md-component\",c[1])});"
-        "var n=document.querySelector(\".kx-record-footer\");if(n&&N)n.insertAdjacentHTML(\"beforeend\",N);"
+        "var n=document.querySelector(\".kx-record-footer\");if(n){kxLinks(n);if(N)n.insertAdjacentHTML(\"beforeend\",N)}"
         f"{tabbed.group(1)};document.write(S)}}}}}})();\n"
     )
     return Frame(frame, script, hrefs)

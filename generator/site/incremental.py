@@ -182,7 +182,8 @@ class ReusedPages:
         folder = RECORD_PAGES[attribute][0]
         url = f"{folder}/{record_id}/"
         base = self.bases[attribute]
-        reused = self.incremental.reuse_page(self.pages.site, url, base, [f"{url}index.html", f"{folder}/{record_id}.json"])
+        files = [f"{url}index.html", f"{folder}/{record_id}.json"] if self.pages.own_json else [f"{url}index.html"]
+        reused = self.incremental.reuse_page(self.pages.site, url, base, files)
         if reused:
             return url, getattr(self.model, attribute)[record_id]["changed"], *reused
         reads: set = set()

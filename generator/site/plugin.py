@@ -79,6 +79,10 @@ class KexieConfig(Config):
     # the printable yearly report (funding-YYYY.html) lists each project up to this many projects
     # in the year; past it, it gives the breakdowns and points to the CSV/XLSX for the project list
     report_project_rows = c.Type(int, default=REPORT_PROJECT_ROWS)
+    # each record page has its own JSON file (`experts/<id>.json` …) while the site has at most this
+    # many record pages; past it (a 14 % share of the site that would take a 100,000-expert site
+    # past GitHub Pages' 1 GB) the pages link the open-data page, whose bulk files hold every record
+    record_json_max = c.Type(int, default=150_000)
     # URLs per sitemap file (the sitemap protocol allows 50,000)
     sitemap_urls_per_file = c.Type(int, default=50_000)
 
@@ -134,6 +138,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         self.env = make_env(TEMPLATES)
         self.env.filters["bulk"], self.env.filters["bulk_size"] = downloads.bulk, downloads.bulk_size
         self.links = Links(self.config.repository, self.config.branch, self.model.contact)
+        self.own_json = len(stages.record_jobs(self.model)) <= self.config.record_json_max
         config.theme.dirs.insert(0, str(THEME))
         if self.config.demo and DEMO_NOTE not in (config.copyright or ""):
             # a demo site says so on every page, once, in the theme's shared footer (record pages
@@ -207,6 +212,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
             "changes": self.changes, "demo": self.config.demo, "licence": self.config.licence,
             "lists": self.lists, "list_files": self.list_files, "page_rows": self.config.list_page_rows,
             "compress_over": self.config.open_data_compress_over, "breakdown_rows": self.config.breakdown_rows,
+            "own_json": self.own_json,
         }
 
         def fill(match):
@@ -222,7 +228,7 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         shell_dir = site / "_kexie"
         try:
             shell = Shell.parse((shell_dir / "shell" / "index.html").read_text(encoding="utf-8"), "_kexie/shell/", site,
-                                FOOTER_NOTE if self.links.contact else "")
+                                FOOTER_NOTE if self.links.contact else "", (self.links.repository, self.links.branch))
         except (OSError, ShellError) as exc:
             raise PluginError(f"记录页面框架生成失败：{exc}") from None
         shutil.rmtree(shell_dir)
@@ -231,8 +237,9 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         sitemap = [
             (f.url.removeprefix("./"), "") for f in self._files.documentation_pages() if not f.src_uri.startswith("_kexie/")
         ]
-        pages = ReusedPages(stages.RecordPages(self.env, self.model, self.links, shell, site, site_url, self.config.demo),
-                            self.incremental, base_of(shell, self.links.__dict__, site_url, self.config.demo))
+        own_json = self.own_json
+        pages = ReusedPages(stages.RecordPages(self.env, self.model, self.links, shell, site, site_url, self.config.demo, own_json),
+                            self.incremental, base_of(shell, self.links.__dict__, site_url, self.config.demo, own_json))
         prose = sorted(self._prose, key=lambda d: d["url"])
 
         def search():  # in this process meanwhile

@@ -88,10 +88,12 @@ class Shell:
     stylesheet: tuple[str, str] = ("", "")  # (site-relative name, text): the joined stylesheet
 
     @classmethod
-    def parse(cls, text: str, shell_url: str, site_dir: Path, footer_note: str = "") -> "Shell":
+    def parse(cls, text: str, shell_url: str, site_dir: Path, footer_note: str = "",
+              github: tuple[str, str] = ("", "")) -> "Shell":
         """The shell page MkDocs rendered at `shell_url` (its text), in a site whose theme and extra
-        stylesheets are already under `site_dir`; `footer_note` (HTML) ends every record footer
-        (frame.split_frame). Raises ShellError (Chinese) when the theme's
+        stylesheets are already under `site_dir`; `footer_note` (HTML) ends every record footer and
+        `github` (repository URL, branch) gives its correction and edit links (frame.split_frame).
+        Raises ShellError (Chinese) when the theme's
         markup is not what the frame expects or a stylesheet is missing."""
         marker = f"<p>{SHELL_CONTENT}</p>"
         if text.count(marker) != 1 or text.count(f"<p>{SHELL_CRUMBS}</p>") != 1:
@@ -102,7 +104,7 @@ class Shell:
         text = _INDENT.sub("\n", text)
         text = text.replace(SHELL_TITLE.lower(), "kx-title")  # the heading's generated id (the skip link's target)
         try:
-            frame = split_frame(text, SHELL_TITLE, footer_note)
+            frame = split_frame(text, SHELL_TITLE, footer_note, github)
             stylesheet = join_stylesheets(site_dir, frame.styles)
         except (FrameError, OSError) as exc:
             raise ShellError(str(exc)) from None

@@ -1,7 +1,7 @@
 """What `on_post_build` writes, stage by stage: each stage is a function of its inputs, so the
 plugin can run them side by side (common.forking.fork_stages) and a partial build can call one.
 
-    RecordPages(...)(job)   one record page (experts/<id>/index.html) and its experts/<id>.json
+    RecordPages(...)(job)   one record page (experts/<id>/index.html) and its experts/<id>.json (up to record_json_max)
     record_jobs(model)      every record page to write, in site order
     write_reports(...)      /funding/<year>/funding-<year>.html/.csv/.xlsx for one year
     copy_schemas(...)       /schemas/*.schema.json
@@ -29,13 +29,17 @@ def record_jobs(model) -> list[tuple[str, str]]:
 class RecordPages:
     """Writes one record's page (the shared frame around its rendered template) and its JSON.
 
-    Calling it with (attribute, record id) writes `<folder>/<id>/index.html` and `<folder>/<id>.json`
-    under `site` and returns (page url, last-changed date) for the sitemap.
+    Calling it with (attribute, record id) writes `<folder>/<id>/index.html` and, when `own_json`,
+    `<folder>/<id>.json` under `site`, and returns (page url, last-changed date) for the sitemap.
+    `own_json` is false past mkdocs.yml's `record_json_max` records (the plugin decides): the record's
+    open data is then in its kind's bulk files only, which the page links (#14: GitHub Pages' 1 GB).
     """
 
-    def __init__(self, env, model, links, shell: Shell, site: Path, site_url: str, demo: bool):
+    def __init__(self, env, model, links, shell: Shell, site: Path, site_url: str, demo: bool, own_json: bool = True):
         self.model, self.shell, self.site, self.site_url, self.demo = model, shell, site, site_url, demo
-        self.context = {"m": model, "base": "../../", "links": links, "telling_reasons": telling_reasons}
+        self.own_json = own_json
+        self.context = {"m": model, "base": "../../", "links": links, "telling_reasons": telling_reasons,
+                        "own_json": own_json}
         self.templates = {attribute: env.get_template(f"{spec[1]}.html") for attribute, spec in RECORD_PAGES.items()}
         self.titles = {attribute: list_title(spec[0]) for attribute, spec in RECORD_PAGES.items()}
 
@@ -49,7 +53,8 @@ class RecordPages:
         crumbs = breadcrumbs(self.titles[attribute], record[title_key])
         page = self.shell.render(record[title_key], url, content, crumbs, description(attribute, record, self.model))
         write_page(self.site, url, page)
-        (self.site / folder / f"{record_id}.json").write_text(record_json(attribute, record, self.demo), encoding="utf-8")
+        if self.own_json:
+            (self.site / folder / f"{record_id}.json").write_text(record_json(attribute, record, self.demo), encoding="utf-8")
         return url, record["changed"]
 
 
