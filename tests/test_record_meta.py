@@ -60,11 +60,13 @@ def test_every_record_page_has_json_ld_of_its_schema_org_type(site):
         data = json.loads(scripts[0])
         assert data["@context"] == "https://schema.org"
         assert data["@type"] == TYPES[folder], (folder, record_id)
-        assert "@id" not in data and "identifier" not in data  # the url names it (#14 item 1)
+        # the canonical link names the page (#14 item 1): no url, @id or identifier repeating it
+        assert "@id" not in data and "identifier" not in data and "url" not in data
+        assert f'<link href="https://hzkx.github.io/kexie/{folder}/{record_id}/" rel="canonical">' in page
         assert data["name"]
-        assert data["url"] == f"https://hzkx.github.io/kexie/{folder}/{record_id}/"
-        # compact (#14): related people and organisations by name, no nested urls
-        assert scripts[0].count('"url":') == 1, (folder, record_id)
+        # compact (#14): related people and organisations by name, no nested urls (a society's or
+        # expert's own website stays, as sameAs)
+        assert '"url":' not in scripts[0], (folder, record_id)
         counted[folder] += 1
     assert all(counted.values()), counted
 

@@ -49,8 +49,8 @@ class RecordPages:
         record = getattr(self.model, attribute)[record_id]
         url = f"{folder}/{record_id}/"
         content = prepare_tables(join_cjk_lines(self.templates[attribute].render(e=record, **self.context)), labels=False)
-        content += ld_script(json_ld(attribute, record, self.model, self.site_url))
-        crumbs = breadcrumbs(self.titles[attribute], record[title_key])
+        content += ld_script(json_ld(attribute, record, self.model))
+        crumbs = breadcrumbs(self.titles[attribute])
         page = self.shell.render(record[title_key], url, content, crumbs, description(attribute, record, self.model))
         write_page(self.site, url, page)
         if self.own_json:
