@@ -19,7 +19,7 @@ def list_data(site: Path, name: str) -> ListData:
     plain, packed = site / "lists" / f"{name}.json", site / "lists" / f"{name}.json.gz"
     raw = plain.read_bytes() if plain.is_file() else gzip.decompress(packed.read_bytes())
     doc = json.loads(raw)
-    return ListData(name, doc["head"], doc["fields"], doc["rows"], doc["num"], doc["money"], doc["yearly"])
+    return ListData(name, doc["head"], doc["fields"], doc["rows"], doc["num"], doc["money"], doc["yearly"], doc["names"], doc["values"])
 
 
 def follow(site: Path, page_url: str, href: str) -> tuple[str, list[list]]:

@@ -355,8 +355,10 @@ def test_from_funding_to_a_years_project_list_in_the_browser(browser, small_serv
 
 def test_lists_js_filters_like_the_python_twin(browser, small_server):
     """Every filtered-list link of /funding/ and /targets/, opened in Chromium: the rows lists.js
-    draws (all pages) are those `select` gives, in the same order, with the same money text."""
+    draws (all pages) are those `select` gives, in the same order, with the same money text, and the
+    status line names the filter as `filter_text` does, in words (类别：一般课题, never programme=…)."""
     from generator.common.money import wan
+    from generator.site.lists import filter_text, parse_query
 
     site = small_site()
     hrefs = []
@@ -369,6 +371,10 @@ def test_lists_js_filters_like_the_python_twin(browser, small_server):
         name, rows = follow(site, source, href)
         data = list_data(site, name)
         page.goto(small_server + source + href)
+        status = page.locator("[data-kx-list-status]").inner_text()
+        described = filter_text(data, parse_query(urlsplit(href).query))
+        assert described and status.startswith(described + f"共 {len(rows)} 条"), (href, status, described)
+        assert "=" not in status and not re.search(r"[a-z]{3,}", status.split("显示全部")[0]), (href, status)
         shown = []
         while True:
             shown += _rows(page)
@@ -385,6 +391,27 @@ def test_lists_js_filters_like_the_python_twin(browser, small_server):
         checked += 1
     assert checked > 10
     page.close()
+
+
+def test_the_filter_line_names_fields_and_values_in_words():
+    """`filter_text` (and lists.js, its twin): field names and code labels, ranges as 至 / 及以前."""
+    from generator.site.lists import build_lists, filter_text
+
+    lists = build_lists(_model())
+    projects, societies, proposals = lists["projects"], lists["societies"], lists["proposals"]
+    assert filter_text(projects, {}) == ""
+    assert filter_text(projects, {"programme": ["topic-general"], "funded": ["2016", "2017"]}) == \
+        "按条件筛选（类别：一般课题；资助年度：2016 或 2017）"
+    assert filter_text(projects, {"funded": ["2015..2016"], "eventyear": ["..2017"]}) == \
+        "按条件筛选（资助年度：2015 至 2016；事项年度：2017 及以前）"
+    kind = next(iter(societies.values["ws"]))
+    label = societies.values["ws"][kind]
+    assert filter_text(societies, {"ws": [f"{kind}|active|0000..{kind}|active|2016"]}) == \
+        f"按条件筛选（工作站（类型、状态、最早建站年份）：{label} 运行中 2016 及以前）"
+    assert filter_text(proposals, {"recognised": ["1"]}) == "按条件筛选（批示肯定或吸纳采用：是）"
+    society = next(iter(projects.values["society"].items()))
+    assert filter_text(projects, {"society": [society[0]]}) == f"按条件筛选（承担学会：{society[1]}）"
+    assert filter_text(projects, {"society": ["no-such-society"]}) == "按条件筛选（承担学会：no-such-society）"
 
 
 # ------------------------------------------------------------------ per-record JSON

@@ -12,7 +12,8 @@ Data file (JSON, one compact row per line):
 
     {"head": [column heading, ...], "num": [numeric column indexes], "money": [gross, refund, net
      column indexes, or none], "fields": [filter field names], "yearly": field whose years select the
-     money (or null), "rows": [[cell, ..., field value, ..., [[year, gross, refund], ...]?], ...]}
+     money (or null), "names": {field: Chinese name}, "values": {field: {code: label}},
+     "rows": [[cell, ..., field value, ..., [[year, gross, refund], ...]?], ...]}
 
 A cell is text, an integer (yuan in a money column), [href, text] (a link, href from the site root;
 a third item is a note shown after it) or a list of such links. A field value is a string or a list of strings.
@@ -31,7 +32,6 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
 
 from markupsafe import Markup, escape
 
@@ -39,6 +39,7 @@ from generator.common.bulk import bulk_file
 from generator.common.money import wan
 from generator.common.render import query_value
 from generator.model.summaries import NO_PERIOD, period_of_date, project_district, project_money
+from generator.site.list_filters import filter_text, parse_query, select  # noqa: F401  (the twin of lists.js)
 
 
 @dataclass
@@ -50,14 +51,25 @@ class ListData:
     num: list[int] = field(default_factory=list)
     money: list[int] = field(default_factory=list)  # gross, refund, net column indexes
     yearly: str | None = None
+    names: dict[str, str] = field(default_factory=dict)  # field → its Chinese name (the filter line)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # field → code → its label
 
     def as_json(self) -> dict:
         return {"head": self.head, "num": self.num, "money": self.money, "fields": self.fields,
-                "yearly": self.yearly, "rows": self.rows}
+                "yearly": self.yearly, "names": self.names, "values": self.values, "rows": self.rows}
 
 
 def _link(folder: str, record_id: str, text: str) -> list[str]:
     return [f"{folder}/{record_id}/", text]
+
+
+def _vocab(model, vocabulary: str) -> dict[str, str]:
+    """code → label of a vocabulary (schemas/vocab.schema.json), for the filter line."""
+    return {code: model.labels.label(vocabulary, code) for code in model.labels.vocab[vocabulary]["enum"]}
+
+
+def _society_names(model) -> dict[str, str]:
+    return {sid: s["name"] for sid, s in model.societies.items()}
 
 
 def _society(model, sid: str):
@@ -68,7 +80,12 @@ def project_list(model) -> ListData:
     """Every project, by programme (vocabulary order), approval date and id; money in yuan."""
     data = ListData("projects", ["立项年份", "项目", "类别", "承担学会", "区、县（市）", "资助（万元）", "退回（万元）", "净额（万元）", "状态"],
                     ["programme", "year", "society", "district", "period", "funded", "event", "eventyear", "status"],
-                    num=[0, 5, 6, 7], money=[5, 6, 7], yearly="funded")
+                    num=[0, 5, 6, 7], money=[5, 6, 7], yearly="funded",
+                    names={"programme": "类别", "year": "立项年份", "society": "承担学会", "district": "区、县（市）",
+                           "period": "政策期", "funded": "资助年度", "event": "事项", "eventyear": "事项年度", "status": "状态"},
+                    values={"programme": _vocab(model, "programme"), "society": _society_names(model),
+                            "period": {pid: f"{pid} 政策期" for pid in model.policies}, "event": _vocab(model, "event-kind"),
+                            "status": _vocab(model, "project-status")})
     order = list(model.labels.vocab["programme"]["enum"])
     for p in sorted(model.projects.values(), key=lambda p: (order.index(p["programme"]), p["approved"], p["id"])):
         money = project_money(p)
@@ -89,7 +106,11 @@ def project_list(model) -> ListData:
 def workstation_list(model) -> ListData:
     """Every workstation, by kind (vocabulary order), then id."""
     data = ListData("workstations", ["名称", "类型", "依托单位", "区、县（市）", "行业", "建站日期", "牵头学会", "状态"],
-                    ["kind", "district", "industry", "established", "status", "society"])
+                    ["kind", "district", "industry", "established", "status", "society"],
+                    names={"kind": "类型", "district": "区、县（市）", "industry": "行业", "established": "建站日期", "status": "状态",
+                           "society": "学会"},
+                    values={"kind": _vocab(model, "workstation-kind"), "status": _vocab(model, "workstation-status"),
+                            "society": _society_names(model)})
     order = list(model.labels.vocab["workstation-kind"]["enum"])
     for w in sorted(model.workstations.values(), key=lambda w: (order.index(w["kind"]), w["id"])):
         data.rows.append([
@@ -103,7 +124,9 @@ def workstation_list(model) -> ListData:
 
 def proposal_list(model) -> ListData:
     """Every proposal, newest submission first (then id)."""
-    data = ListData("proposals", ["年度", "建议", "执笔专家", "批示肯定", "吸纳采用"], ["year", "recognised", "society"], num=[0])
+    data = ListData("proposals", ["年度", "建议", "执笔专家", "批示肯定", "吸纳采用"], ["year", "recognised", "society"], num=[0],
+                    names={"year": "年度", "recognised": "批示肯定或吸纳采用", "society": "学会"},
+                    values={"recognised": {"1": "是", "0": "否"}, "society": _society_names(model)})
     for p in sorted(model.proposals.values(), key=lambda p: (p["submitted"], p["id"]), reverse=True):
         authors = [_link("experts", e, model.experts[e]["name"]) for e in p["authors"] if e in model.experts]
         data.rows.append([
@@ -115,7 +138,9 @@ def proposal_list(model) -> ListData:
 
 def need_list(model) -> ListData:
     """Every need, newest submission first (then id)."""
-    data = ListData("needs", ["提交日期", "需求", "提出单位", "区、县（市）", "行业", "状态"], ["district", "industry", "status"])
+    data = ListData("needs", ["提交日期", "需求", "提出单位", "区、县（市）", "行业", "状态"], ["district", "industry", "status"],
+                    names={"district": "区、县（市）", "industry": "行业", "status": "状态"},
+                    values={"status": _vocab(model, "need-status")})
     for n in sorted(model.needs.values(), key=lambda n: (n["submitted"], n["id"]), reverse=True):
         data.rows.append([
             n["submitted"], _link("needs", n["id"], n["title"]), n["unit"]["name"], n["unit"]["district"], n["industry"], n["status_label"],
@@ -130,7 +155,9 @@ def society_list(model) -> ListData:
     workstation the society leads or takes part in, with the year of the first one established (the
     /targets/ share of societies filters on it)."""
     data = ListData("societies", ["名称", "类型", "最新评估等级", "核心团队", "主要成员", "项目", "获得资助（万元）", "退回（万元）", "净额（万元）"],
-                    ["kind", "ws", "funded"], num=[3, 4, 5, 6, 7, 8], money=[6, 7, 8], yearly="funded")
+                    ["kind", "ws", "funded"], num=[3, 4, 5, 6, 7, 8], money=[6, 7, 8], yearly="funded",
+                    names={"kind": "类型", "ws": "工作站（类型、状态、最早建站年份）", "funded": "资助年度"},
+                    values={"ws": {**_vocab(model, "workstation-kind"), **_vocab(model, "workstation-status")}})
     first: dict[str, dict[str, str]] = {}
     for w in model.workstations.values():
         key, year = f"{w['kind']}|{w['status']}", w["established"][:4]
@@ -151,7 +178,8 @@ def society_list(model) -> ListData:
 def docking_list(model) -> ListData:
     """The docking list (对接清单): each open need once, by district then industry (need id order
     within), with its top recommended experts and the first reason of each."""
-    data = ListData("docking", ["区、县（市）", "行业", "需求", "提出单位", "提交日期", "推荐专家"], ["district", "industry"])
+    data = ListData("docking", ["区、县（市）", "行业", "需求", "提出单位", "提交日期", "推荐专家"], ["district", "industry"],
+                    names={"district": "区、县（市）", "industry": "行业"})
     for entry in sorted(model.docking, key=lambda e: (e["district"], e["industry"], e["need"])):
         n = model.needs[entry["need"]]
         experts = [[*_link("experts", hit.id, model.experts[hit.id]["name"]), f"（{hit.reasons[0]}）" if hit.reasons else ""]
@@ -189,47 +217,6 @@ def write_lists(files: dict[str, tuple[str, bytes]], folder) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for file_name, data in files.values():
         (folder / file_name).write_bytes(data)
-
-
-# ------------------------------------------------------------------ filters (twin of lists.js)
-
-def _matches(value, wanted: list[str]) -> bool:
-    values = value if isinstance(value, list) else [value]
-    for want in wanted:
-        if ".." in want:
-            low, high = want.split("..", 1)
-            if any((not low or v >= low) and (not high or v <= high) for v in values):
-                return True
-        elif want in values:
-            return True
-    return False
-
-
-def parse_query(query: str) -> dict[str, list[str]]:
-    """A query string ("a=1&a=2&b=x") → {key: [values]} as URLSearchParams reads it."""
-    params: dict[str, list[str]] = {}
-    for key, value in parse_qsl(query.lstrip("?"), keep_blank_values=True):
-        params.setdefault(key, []).append(value)
-    return params
-
-
-def select(data: ListData, params: dict[str, list[str]]) -> list[list]:
-    """The rows a filter keeps, with the money cells of the matching years when the yearly field is
-    filtered (see the module docstring). Unknown keys (page) are ignored."""
-    cells = len(data.head)
-    keys = [(cells + i, params[name]) for i, name in enumerate(data.fields) if name in params]
-    chosen = []
-    for row in data.rows:
-        if not all(_matches(row[at], wanted) for at, wanted in keys):
-            continue
-        if data.yearly and data.yearly in params:
-            years = [y for y, _, _ in row[-1] if _matches(str(y), params[data.yearly])]
-            gross = sum(g for y, g, _ in row[-1] if y in years)
-            refund = sum(r for y, _, r in row[-1] if y in years)
-            row = list(row)
-            row[data.money[0]], row[data.money[1]], row[data.money[2]] = gross, refund, gross - refund
-        chosen.append(row)
-    return chosen
 
 
 def _cell(cell, base: str, money: bool) -> str:

@@ -39,6 +39,37 @@
     });
   }
 
+  function valueLabel(data, name, value) {
+    /* twin of list_filters._value_label: a code's label, each part of a "|"-joined value labelled,
+     * a range "A..B" as "A 至 B" with the parts both ends share said once */
+    var labels = (data.values || {})[name] || {};
+    function one(text) {
+      if (Object.prototype.hasOwnProperty.call(labels, text)) return labels[text];
+      return text.split("|").map(function (part) {
+        return Object.prototype.hasOwnProperty.call(labels, part) ? labels[part] : part;
+      }).join(" ");
+    }
+    var at = value.indexOf("..");
+    if (at < 0) return one(value);
+    var lows = value.slice(0, at).split("|"), highs = value.slice(at + 2).split("|"), shared = 0;
+    while (shared < Math.min(lows.length, highs.length) - 1 && lows[shared] === highs[shared]) shared += 1;
+    var prefix = shared ? one(lows.slice(0, shared).join("|")) + " " : "";
+    var low = lows.slice(shared).join("|"), high = highs.slice(shared).join("|");
+    if (/^0*$/.test(low)) low = "";
+    if (!low) return prefix + one(high) + " 及以前";
+    if (!high) return prefix + one(low) + " 及以后";
+    return prefix + one(low) + " 至 " + one(high);
+  }
+
+  function describe(data, params) {
+    /* twin of list_filters.filter_text: "按条件筛选（类别：一般课题；资助年度：2016）" or "" */
+    var parts = data.fields.filter(function (f) { return params.getAll(f).length; }).map(function (f) {
+      var name = (data.names || {})[f] || f;
+      return name + "：" + params.getAll(f).map(function (v) { return valueLabel(data, f, v); }).join(" 或 ");
+    });
+    return parts.length ? "按条件筛选（" + parts.join("；") + "）" : "";
+  }
+
   function select(data, params) {
     var cells = data.head.length, keys = [];
     data.fields.forEach(function (name, i) {
@@ -117,8 +148,9 @@
       body.append(tr);
     });
     var filtered = data.fields.filter(function (f) { return params.getAll(f).length; });
+    var described = describe(data, params);
     var status = box.querySelector("[data-kx-list-status]");
-    var text = (filtered.length ? "按条件筛选（" + filtered.map(function (f) { return f + "=" + params.getAll(f).join(" 或 "); }).join("，") + "）" : "") + "共 " + rows.length + " 条";
+    var text = described + "共 " + rows.length + " 条";
     if (rows.length > size) text += "，第 " + ((page - 1) * size + 1) + "–" + ((page - 1) * size + shown.length) + " 条";
     if (data.money.length) {
       var sums = [0, 0, 0];
