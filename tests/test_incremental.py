@@ -243,3 +243,40 @@ def test_failed_incremental_build_leaves_the_previous_site_as_it_was(project, bu
         expert.write_bytes(original)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging folder left behind
+
+
+def test_crossing_record_json_max_rebuilds_every_page_and_equals_a_full_build(tmp_path):
+    """A directory that grows past mkdocs.yml's `record_json_max` (no config change) drops every
+    per-record JSON and relinks every footer; shrinking back brings them back: each incremental
+    build equals the full one, no stale `<id>.json` stays behind."""
+    root = tmp_path / "project"
+    repo = Repo(root)
+    for name in ("site_src", "overrides", "schemas", "records"):
+        _copy(REPO / name, root / name)
+    (root / "mkdocs.yml").write_bytes((REPO / "mkdocs.yml").read_bytes())
+    folders = ("experts", "societies", "workstations", "projects", "needs", "proposals")
+    out = tmp_path / "site"
+    build(root, out)
+    count = sum(1 for folder in folders for _ in (out / folder).glob("*/index.html"))
+    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    config, n = re.subn(r"(\n      record_json_max:) *\d+", rf"\g<1> {count}", config)
+    assert n == 1
+    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    repo.commit("start")
+    assert build(root, out) == "完整生成（网站配置（mkdocs.yml 或生成选项）变了）。"
+    assert len(list((out / "proposals").glob("*.json"))) == len(list((out / "proposals").glob("*/index.html")))
+    proposal = sorted((root / "records" / "proposals").glob("*.yaml"))[0]
+    extra = root / "records" / "proposals" / f"{proposal.stem}-b.yaml"
+    for number, step in enumerate(("past", "back")):
+        if step == "past":
+            extra.write_text(proposal.read_text(encoding="utf-8").replace(f"id: {proposal.stem}", f"id: {proposal.stem}-b"),
+                             encoding="utf-8")
+        else:
+            extra.unlink()
+        repo.commit(step)
+        assert build(root, out).startswith("增量生成："), step
+        reference = tmp_path / f"full-{number}"
+        build(root, reference, full=True)
+        assert_same(out, reference)
+        own = [p for folder in folders for p in (out / folder).glob("*.json")]
+        assert (own == []) == (step == "past"), step
