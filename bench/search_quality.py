@@ -157,7 +157,7 @@ FIXED = {
 
 
 def make_queries(pages, docs, per_class: int, seed: int = 7) -> dict[str, list[str]]:
-    import opencc
+    from generator.search.fold import opencc_converter
     from pypinyin import Style, lazy_pinyin
 
     r = random.Random(seed)
@@ -179,7 +179,7 @@ def make_queries(pages, docs, per_class: int, seed: int = 7) -> dict[str, list[s
 
     sample = [by_id[pid] for pid, _, _ in r.sample(pages, min(per_class, len(pages)))]
     syl = [pinyin_syllables(e["name"], e["pinyin"]) for e in sample]
-    s2t = opencc.OpenCC("s2t").convert
+    s2t = opencc_converter("s2t")
     chars = sorted({c for t in texts for c in HAN.findall(t)})
     trad = [t for t in (s2t(w) for w in [e["name"] for e in sample] + substrings(2, per_class) + substrings(4, per_class))
             if t != normalize(t) or any(ord(c) > 0x3000 and normalize(c) != c for c in t)]

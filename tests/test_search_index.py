@@ -693,3 +693,21 @@ def test_a_single_character_ranks_by_the_field_it_is_first_in_whether_read_or_ch
     keys = {k: decode_postings(reader.get(reader.shard_name(k))[k]) for k in ("c:医", "n:医")}
     assert checked == segment_scores(("char", "医"), keys, {})[0]
     assert sorted(checked.values())[1:] == [1000 + FIELDS.index(f) for f in ("title", "affiliation", "disciplines", "bio")]
+
+
+def test_a_t2s_json_in_the_working_directory_does_not_change_folding(tmp_path):
+    """OpenCC("t2s") would read ./t2s.json first: a records repository with such a file must not
+    decide how search folds traditional characters (fold.opencc_converter reads the package's own)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "evil.txt").write_text("張\t李\n", encoding="utf-8")
+    (tmp_path / "t2s.json").write_text(
+        '{"name": "evil", "segmentation": {"type": "mmseg", "dict": {"type": "text", "file": "evil.txt"}},'
+        ' "conversion_chain": [{"dict": {"type": "text", "file": "evil.txt"}}]}', encoding="utf-8")
+    code = ("from generator.search.fold import t2s_table, opencc_converter; t = t2s_table(); "
+            "print(t[ord('張')], t[ord('陳')], opencc_converter('s2t')('张'))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
+                            env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["张", "陈", "張"]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 # Han ranges a traditional character can be in (BMP blocks, compatibility block, extension B+)
 _HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
@@ -27,6 +28,20 @@ _MARKS = re.compile("[\u0300-\u036f]")
 _COMMON_WIDE = [(chr(c), chr(c - 0xFEE0)) for c in map(ord, "，；：（）！？％")] + [("\u3000", " ")]
 
 
+def opencc_converter(config: str):
+    """OpenCC's `convert` for one of its shipped configurations ("t2s", "s2t"), read from the
+    package's own folder by absolute path. `opencc.OpenCC("t2s")` first looks for `t2s.json` in the
+    working directory, so a file of that name in the folder `kexie` runs in (a records repository
+    is untrusted) would decide how search folds text. Raises ImportError when the package or its
+    configuration is missing (opencc is a dependency in pyproject.toml)."""
+    import opencc
+
+    for folder in (Path(opencc.__file__).parent / "clib" / "share" / "opencc", Path(opencc.__file__).parent / "data" / "config"):
+        if (folder / f"{config}.json").is_file():
+            return opencc.OpenCC(str((folder / f"{config}.json").resolve())).convert
+    raise ImportError(f"opencc 软件包中找不到 {config}.json：请重新安装依赖（pip install -e .）")
+
+
 @lru_cache(maxsize=1)
 def t2s_table() -> dict[int, str]:
     """Traditional → simplified, one code point → one code point: {ord(traditional): simplified}.
@@ -35,9 +50,7 @@ def t2s_table() -> dict[int, str]:
     never applies: a search must fold a character the same way wherever it stands), closed under
     repetition (薴 → 苧 → 苎 becomes 薴 → 苎) so that folding twice changes nothing. Raises
     ImportError if the opencc package is missing (it is a dependency in pyproject.toml)."""
-    import opencc
-
-    convert = opencc.OpenCC("t2s").convert
+    convert = opencc_converter("t2s")
     codes = [c for lo, hi in _HAN_RANGES for c in range(lo, hi + 1)]
     out = convert("\n".join(map(chr, codes))).split("\n")
     if len(out) != len(codes):  # pragma: no cover - OpenCC keeps one line per line

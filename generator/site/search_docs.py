@@ -149,8 +149,9 @@ def hint_examples(docs: list[dict]) -> list[str]:
     name, its pinyin, its initials and its pinyin with tone marks; the first name OpenCC writes
     differently in traditional characters gives that; the first expert with a workstation gives
     its name (a word from a linked record)."""
-    import opencc
     from pypinyin import Style, lazy_pinyin
+
+    from generator.search.fold import opencc_converter
 
     from generator.search.text import pinyin_syllables
 
@@ -165,7 +166,7 @@ def hint_examples(docs: list[dict]) -> list[str]:
             if [normalize(t) for t in toned] == syl and toned != syl:
                 out.append(f"{toned[0]} {''.join(toned[1:])}")
             break
-    s2t = opencc.OpenCC("s2t").convert
+    s2t = opencc_converter("s2t")
     for d in experts:
         trad = s2t(d["name"])
         if trad != d["name"] and normalize(trad) == normalize(d["name"]):
