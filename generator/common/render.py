@@ -65,6 +65,9 @@ def make_env(templates: Path) -> Environment:
         keep_trailing_newline=False,
         extensions=[JoinLines],
     )
+    # `tojson` (data for scripts: <, >, & and ' escaped by Jinja) keeps Chinese as UTF-8, a third
+    # of the bytes of \uXXXX escapes
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.filters["wan"] = wan
     env.filters["shares"] = shares
     env.filters["query"] = query_value

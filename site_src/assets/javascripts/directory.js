@@ -51,7 +51,38 @@
     return frag;
   }
 
+  // the facet options from the page's data ({group: [[value, label, count], …]}): the same markup
+  // the template once wrote for each (a tenth of the bytes for 2,000 societies); record text goes
+  // in with textContent and attributes only
+  function drawFacetOptions(root) {
+    var data = root.querySelector("script[data-kx-facet-values]");
+    if (!data) return;
+    var values = JSON.parse(data.textContent);
+    Array.prototype.forEach.call(root.querySelectorAll("[data-kx-options]"), function (list) {
+      var group = list.getAttribute("data-kx-options");
+      var frag = document.createDocumentFragment();
+      (values[group] || []).forEach(function (option) {
+        var li = document.createElement("li");
+        li.setAttribute("data-kx-value-count", String(option[2]));
+        var label = el("label", "kx-dir__option");
+        var box = document.createElement("input");
+        box.type = "checkbox";
+        box.name = group;
+        box.value = option[0];
+        box.setAttribute("data-kx-facet", group);
+        box.setAttribute("data-label", option[1]);
+        var count = el("span", "kx-dir__n", String(option[2]));
+        count.setAttribute("data-kx-n", "");
+        label.append(box, el("span", "kx-dir__option-label", option[1]), count);
+        li.appendChild(label);
+        frag.appendChild(li);
+      });
+      list.appendChild(frag);
+    });
+  }
+
   function Directory(root) {
+    drawFacetOptions(root);
     this.root = root;
     this.base = root.getAttribute("data-base") || "";
     this.index = S.open(root.getAttribute("data-index") || this.base + "search/");
