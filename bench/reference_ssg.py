@@ -7,7 +7,7 @@ One Markdown page per published expert of `--records` (its name as the heading, 
 what a bare expert page says), built by
 
 - **mkdocs-material + its search**: `mkdocs build` of a project with `theme: material` and the
-  built-in `search` plugin, nothing else (the theme's defaults);
+  built-in `search` plugin, the expert pages out of the navigation (as kexie's are), nothing else;
 - **Hugo, bare pages**: `hugo` with one layout that prints the page's content (Debian's `hugo`
   package; skipped with a note when it is not installed).
 
@@ -68,7 +68,10 @@ def _mkdocs_project(root: Path, experts) -> Path:
     (project / "docs" / "index.md").write_text("# 首页\n", encoding="utf-8")
     (project / "mkdocs.yml").write_text(
         "site_name: 参照\nsite_url: https://example.org/\ntheme:\n  name: material\n  language: zh\n"
-        "plugins:\n  - search\n", encoding="utf-8")
+        "plugins:\n  - search\n"
+        # the pages out of the navigation (as kexie's record pages are): a navigation of 10,000
+        # entries would be written into each of the 10,000 pages
+        "nav:\n  - 首页: index.md\nnot_in_nav: |\n  /experts/\n", encoding="utf-8")
     return project
 
 
