@@ -162,9 +162,11 @@ def test_text_scores_are_bm25s_scores():
         assert np.allclose(corpus.text_scores(query), theirs / theirs.max(), atol=1e-6), need["id"]
 
 
-def _dense_rank(corpus, query_words, codes, limit, exclude=()):
+def _dense_rank(corpus, query_words, codes, limit, exclude=(), text=None, scores=False):
     """The ranking as first written: every score term over every candidate (quadratic for similar
-    experts). Corpus.rank scores only the candidates that can make the list; it must agree."""
+    experts). Corpus.rank scores only the candidates that can make the list; it must agree.
+    `text`: the normalised text score of every candidate (default: BM25, corpus.text_scores);
+    `scores`: also return every candidate's total (the array, by candidate index)."""
     import numpy as np
 
     from generator.model.matching import Match, _values, settings
@@ -176,7 +178,7 @@ def _dense_rank(corpus, query_words, codes, limit, exclude=()):
         return np.bincount(np.concatenate(hits), minlength=len(corpus.ids)).astype(np.float64)
 
     w = settings()["weights"]
-    text = corpus.text_scores(query_words)
+    text = corpus.text_scores(query_words) if text is None else text
     total = w["text"] * text
     ties = text >= settings()["limits"]["minimum_text"]
     disciplines = [c for c in codes.get("discipline", []) if c]
@@ -198,7 +200,8 @@ def _dense_rank(corpus, query_words, codes, limit, exclude=()):
             total[corpus.index[cid]] = 0.0
     order = sorted(np.flatnonzero(total > 0).tolist(), key=lambda i: (-total[i], corpus.ids[i]))[:limit]
     rarest = sorted(set(query_words), key=lambda x: (-corpus.idf(x), -len(x), x))
-    return [Match(corpus.ids[i], float(total[i]), corpus.reasons(i, rarest, codes)) for i in order]
+    ranked = [Match(corpus.ids[i], float(total[i]), corpus.reasons(i, rarest, codes)) for i in order]
+    return (ranked, total) if scores else ranked
 
 
 @pytest.mark.parametrize("experts", [0, 600])

@@ -29,6 +29,8 @@ import numpy as np
 import rjieba
 import yaml
 
+from generator.model.reach import Reach, _values
+
 SETTINGS_FILE = Path(__file__).with_name("matching.yaml")
 _WORD = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]{2,}|[A-Za-z][A-Za-z0-9]+")
 
@@ -61,13 +63,6 @@ def _keep(token: str) -> str:
 @lru_cache(maxsize=65536)  # society and workstation names repeat on thousands of expert pages
 def _words(text: str) -> tuple[str, ...]:
     return tuple(w for w in map(_keep, rjieba.cut_for_search(text)) if w)
-
-
-def _values(value) -> list[str]:
-    """A code given as one value, a list, or nothing → a list without empty values."""
-    if not value:
-        return []
-    return [value] if isinstance(value, str) else [v for v in value if v]
 
 
 @dataclass(frozen=True)
@@ -105,7 +100,7 @@ class Corpus:
     the number of candidates sharing a word or code with the query, not quadratic overall.
     """
 
-    def __init__(self, candidates: list[Candidate], labels: dict[str, dict[str, str]]):
+    def __init__(self, candidates: list[Candidate], labels: dict[str, dict[str, str]], cap: int | None = None):
         self.candidates = sorted(candidates, key=lambda c: c.id)
         self.ids = [c.id for c in self.candidates]
         self.index = {cid: i for i, cid in enumerate(self.ids)}
@@ -124,13 +119,10 @@ class Corpus:
         self.vocab = set(self.df)
         self._idf: dict[str, float] = {}
         self._field_of: dict[int, dict[str, str]] = {}
-        self.postings: dict[tuple[str, str], np.ndarray] = {}
-        lists: dict[tuple[str, str], list[int]] = {}
-        for i, c in enumerate(self.candidates):
-            for kind, values in c.codes.items():
-                for value in set(values):
-                    lists.setdefault((kind, value), []).append(i)
-        self.postings = {key: np.array(v, dtype=np.int64) for key, v in lists.items()}
+        cap = settings()["limits"]["candidate_cap"] if cap is None else cap
+        scores = self.bm25.scores if candidates else {k: np.zeros(1 if k == "indptr" else 0, dtype=np.int64) for k in ("indptr", "indices", "data")}
+        self.reach = Reach(scores, [c.codes for c in self.candidates], cap)
+        self.postings = self.reach.postings  # (kind, value) → candidate indices, ascending
 
     def idf(self, word: str) -> float:
         """How rare a word is among the candidates (for choosing which words to give as reasons)."""
@@ -173,67 +165,57 @@ class Corpus:
         disciplines = [c for c in codes.get("discipline", []) if c]
         societies = codes.get("society") or []
         terms = [self.bm25.vocab_dict[word] for word in query_words if word in self.vocab]
-        scores = self.bm25.scores
-        indptr, indices, data = scores["indptr"], scores["indices"], scores["data"]
-        text_hits = [indices[indptr[t]:indptr[t + 1]] for t in terms]
-        disc_hits = self._postings("discipline", disciplines)
-        soc_hits = self._postings("society", societies)
-        flags = {kind: self._marks(kind, _values(codes.get(kind))) for kind in ("industry", "district")}
-        industry, district = flags["industry"], flags["district"]
-        # Only some candidates can make the list: those sharing a word, a discipline or a society,
-        # and of the others — whose score is then only industry and district, the same
-        # for all with the same two flags — the first few by id of each flag pair (ties go by id).
-        # Scoring those alone gives exactly the dense result at a fraction of its cost: a query
-        # no longer costs a pass over every candidate per score term (similar experts, one query
-        # per expert, were quadratic).
-        selected = np.zeros(len(self.ids), dtype=bool)
-        for hit in text_hits + disc_hits + soc_hits:
-            selected[hit] = True
-        if industry is not None or district is not None:
-            outside = ~selected
-            enough = limit + len(exclude)
-            for a, b in ((True, True), (True, False), (False, True)):
-                if (a and industry is None) or (b and district is None):
-                    continue
-                wanted = outside.copy()
-                if industry is not None:
-                    wanted &= industry if a else ~industry
-                if district is not None:
-                    wanted &= district if b else ~district
-                selected[np.flatnonzero(wanted)[:enough]] = True
-        subset = np.flatnonzero(selected)
+        reach = self.reach
+        text_hits, text_weights = reach.words(terms)
+        disc_hits = reach.codes("discipline", disciplines, codes)
+        soc_hits = reach.codes("society", societies, codes)
+        # Only the candidates the query reaches are scored (reach.py): those sharing a word, a
+        # discipline or a society — each list bounded by the candidate cap — and of the others,
+        # whose score is then only industry and district, the first few by id of each flag pair.
+        # Below the cap this is exactly the ranking over every candidate; the work per query does
+        # not grow with the corpus (similar experts, one query per expert, were quadratic).
+        reached = np.unique(np.concatenate(text_hits + disc_hits + soc_hits + [np.zeros(0, dtype=np.int64)]))
+        reach.marked[reached] = True  # scratch, reset below: no pass over every candidate per query
+        try:
+            flagged = reach.flagged(codes, limit + len(exclude), reached)
+        finally:
+            reach.marked[reached] = False
+        subset = np.unique(np.concatenate([reached, *flagged])) if flagged else reached
         n = subset.size
         if n == 0:
             return []
-        position = np.empty(len(self.ids), dtype=np.int64)  # candidate index → its place in subset
+        position = reach.place  # candidate index → its place in subset (only subset's entries are read)
         position[subset] = np.arange(n)
         if text_hits:
             raw = np.bincount(position[np.concatenate(text_hits)], minlength=n,
-                              weights=np.concatenate([data[indptr[t]:indptr[t + 1]] for t in terms]).astype(np.float64))
+                              weights=np.concatenate(text_weights).astype(np.float64))
             best = raw.max()
             text = raw / best if best > 0 else raw
         else:
             text = np.zeros(n, dtype=np.float64)
+        kinds = [k for k in ("discipline", "industry", "district") if _values(codes.get(k))] + (["society"] if societies else [])
+        held = reach.shared(subset, {**codes, "discipline": disciplines, "society": societies}, tuple(kinds))
         # the same sums, in the same order, as over every candidate (so the same rounded scores)
         total = w["text"] * text
         ties = text >= settings()["limits"]["minimum_text"]
         if disciplines:
-            shared = self._counts(disc_hits, position, n)
+            shared = held["discipline"].astype(np.float64)
             total += w["discipline"] * shared / len(set(disciplines))
             ties |= shared > 0
         for kind in ("industry", "district"):
-            if flags[kind] is not None:
-                same = flags[kind][subset]
+            if kind in held:
+                same = held[kind] > 0
                 total += w[kind] * same
                 ties |= same
         if societies:
-            total += w["society"] * self._counts(soc_hits, position, n)
+            total += w["society"] * held["society"].astype(np.float64)
         total = np.round(np.where(ties, total, 0.0), 6)
         for cid in exclude:
-            if cid in self.index:
-                i = self.index[cid]
-                if selected[i]:
-                    total[position[i]] = 0.0
+            i = self.index.get(cid)
+            if i is not None:
+                j = np.searchsorted(subset, i)
+                if j < n and subset[j] == i:
+                    total[j] = 0.0
         positive = np.flatnonzero(total > 0)
         if positive.size == 0:
             return []
@@ -245,26 +227,6 @@ class Corpus:
         order = sorted(positive.tolist(), key=lambda j: (-total[j], self.ids[subset[j]]))[:limit]
         rarest = sorted(set(query_words), key=lambda x: (-self.idf(x), -len(x), x))
         return [Match(self.ids[subset[j]], float(total[j]), self.reasons(int(subset[j]), rarest, codes)) for j in order]
-
-    def _postings(self, kind: str, values) -> list[np.ndarray]:
-        """Candidate indices (ascending) holding each of `values` of code `kind`, one array per value."""
-        return [self.postings[(kind, v)] for v in set(values) if (kind, v) in self.postings]
-
-    def _marks(self, kind: str, values: list[str]) -> np.ndarray | None:
-        """Which candidates hold any of `values` (booleans over all), or None when no value is asked."""
-        if not values:
-            return None
-        marks = np.zeros(len(self.ids), dtype=bool)
-        for hit in self._postings(kind, values):
-            marks[hit] = True
-        return marks
-
-    @staticmethod
-    def _counts(hits: list[np.ndarray], position: np.ndarray, n: int) -> np.ndarray:
-        """How many of `hits` hold each of the `n` scored candidates (`position`: index → place), as floats."""
-        if not hits:
-            return np.zeros(n, dtype=np.float64)
-        return np.bincount(position[np.concatenate(hits)], minlength=n).astype(np.float64)
 
     def reasons(self, i: int, rarest: list[str], codes: dict) -> tuple[str, ...]:
         """Why candidate `i` fits: shared codes, then the rarest query words it contains

@@ -76,6 +76,13 @@ def need_query(need: dict) -> tuple[list[str], dict]:
     }
 
 
+def similar_experts(experts: Corpus, eid: str) -> list:
+    """相似专家 of expert `eid`: its characteristic words and its codes as the query, itself excluded."""
+    limits = settings()["limits"]
+    query = experts.characteristic_words(eid, limits["query_terms"])
+    return experts.rank(query, experts.candidates[experts.index[eid]].codes, limits["similar"], exclude=[eid])
+
+
 def attach_recommendations(model: SiteModel) -> None:
     """Fill need["recommended"], expert["similar"] and model.docking (see the module docstring)."""
     labels = {
@@ -109,8 +116,7 @@ def attach_recommendations(model: SiteModel) -> None:
         return recommended, docking
 
     def similar(eid: str) -> list:
-        query = experts.characteristic_words(eid, limits["query_terms"])
-        return experts.rank(query, experts.candidates[experts.index[eid]].codes, limits["similar"], exclude=[eid])
+        return similar_experts(experts, eid)
 
     # one query per expert: the longest step at scale, so two processes (same results, in order);
     # the needs' recommendations are ranked meanwhile, as one more task of the same two processes
@@ -118,5 +124,5 @@ def attach_recommendations(model: SiteModel) -> None:
     for nid, need in model.needs.items():
         need["recommended"] = recommended[nid]
     model.docking = docking
-    for eid, similar_experts in zip(model.experts, found):
-        model.experts[eid]["similar"] = similar_experts
+    for eid, alike in zip(model.experts, found):
+        model.experts[eid]["similar"] = alike
