@@ -1,9 +1,8 @@
 """The candidate cap (limits.candidate_cap of generator/model/matching.yaml, generator/model/reach.py).
 
 Below the cap the bounded ranking is the ranking over every candidate, exactly; where the cap binds
-(a small cap on a synthetic set) it is the ranking of the capped score — each word counted for its
-`cap` best holders only — with every returned score exact, every candidate reached through a word
-in its place, and the same lists every time.
+(a small cap on a synthetic set) every returned score is still the exact score, every reached
+candidate is in its place, and the same records give the same lists.
 """
 
 from __future__ import annotations
@@ -34,11 +33,14 @@ def synthetic(tmp_path_factory):
     return build_model(checked.records, checked.schemas, {})
 
 
-def _corpus(model, cap):
+def _corpus(model, cap, bounded=True):
     from generator.model.matching import Corpus
     from generator.model.recommend import _expert_candidates
 
-    return Corpus(_expert_candidates(model), {"society": {sid: s["name"] for sid, s in model.societies.items()}}, cap=cap)
+    corpus = Corpus(_expert_candidates(model), {"society": {sid: s["name"] for sid, s in model.societies.items()}}, cap=cap)
+    if bounded:  # never the exhaustive ranking (exhaustive.py), whatever the size: the bounded one is tested
+        corpus.reach.budget = 0
+    return corpus
 
 
 def _queries(model, corpus):
@@ -60,33 +62,24 @@ def _longest_list(corpus):
     return max(words, max(len(v) for k, v in corpus.postings.items() if len(k) == 2))
 
 
-def _capped_text(corpus, query_words, cap):
-    """The capped text score, computed from bm25s's own per-word scores over every candidate: each
-    word adds its score to its `cap` best holders only (ties by id), then divided by the best."""
-    raw = np.zeros(len(corpus.ids), dtype=np.float64)
-    for word in query_words:
-        if word not in corpus.vocab:
-            continue
-        scores = np.asarray(corpus.bm25.get_scores([word]), dtype=np.float64)
-        holders = np.flatnonzero(scores > 0)
-        best = holders[np.lexsort((holders, -scores[holders]))][:cap]
-        raw[best] += scores[best]
-    top = raw.max()
-    return raw / top if top > 0 else raw
+def _reached(corpus, query_words, codes, exclude):
+    """The candidates a query reaches through its words' and codes' bounded lists (reach.py)."""
+    terms = [corpus.bm25.vocab_dict[w] for w in query_words if w in corpus.vocab]
+    hits = corpus.reach.words(terms) + corpus.reach.codes("discipline", codes.get("discipline", []), codes)
+    hits += corpus.reach.codes("society", codes.get("society") or [], codes)
+    hits.append(np.array([corpus.index[c] for c in exclude if c in corpus.index], dtype=np.int64))
+    return set(np.concatenate(hits).tolist())
 
 
-def test_the_shipped_cap_does_not_bind_on_the_demo_or_600_experts(synthetic):
-    """So test_matching.py's equality test (Corpus.rank == the dense ranking) runs with the shipped
-    cap in force and proves the pages of those records unchanged."""
-    from bench.eval_matching import evaluate  # noqa: F401 - the demo records load as in the evaluation
+def test_the_shipped_cap_does_not_bind_on_the_demo_records():
+    """So test_matching.py's equality test (Corpus.rank == the dense ranking) runs on the demo
+    records with the shipped cap in force and proves their pages unchanged."""
     from generator.checks.pipeline import check_records
     from generator.model.matching import settings
     from generator.model.public import build_model
 
-    cap = settings()["limits"]["candidate_cap"]
     checked = check_records(REPO / "records", REPO / "schemas")
-    for model in (build_model(checked.records, checked.schemas, {}), synthetic):
-        assert _longest_list(_corpus(model, None)) <= cap
+    assert _longest_list(_corpus(build_model(checked.records, checked.schemas, {}), None)) <= settings()["limits"]["candidate_cap"]
 
 
 def test_a_cap_equal_to_the_longest_list_changes_nothing(synthetic):
@@ -97,32 +90,35 @@ def test_a_cap_equal_to_the_longest_list_changes_nothing(synthetic):
         assert corpus.rank(query, codes, limit, exclude=exclude) == _dense_rank(corpus, query, codes, limit, exclude)
 
 
-@pytest.mark.parametrize("cap", [8, 40])
-def test_where_the_cap_binds_scores_are_exact_and_no_word_reached_candidate_is_missed(synthetic, cap):
+@pytest.mark.parametrize("cap, agree", [(8, 0.8), (40, 0.98)])  # measured: 539 and 630 of 630
+def test_where_the_cap_binds_scores_are_exact_and_no_reached_candidate_is_missed(synthetic, cap, agree):
+    """The guarantee of reach.py: the reached candidates are ranked by their exact scores (BM25 over
+    all the query's words, normalised by the best reached text), so every returned score is the
+    dense score whenever the best text is reached — always, here — no reached candidate is missing
+    ahead of the last one returned, and the same records give the same lists."""
     corpus = _corpus(synthetic, cap)
     assert _longest_list(corpus) > 4 * cap  # the cap binds, on words and on codes
     again = _corpus(synthetic, cap)
-    same_as_dense = compared = top_first = 0
+    same_as_dense = compared = 0
     for query, codes, limit, exclude in _queries(synthetic, corpus):
         found = corpus.rank(query, codes, limit, exclude=exclude)
         assert found == again.rank(query, codes, limit, exclude=exclude)  # deterministic
-        text = _capped_text(corpus, query, cap)
-        dense, total = _dense_rank(corpus, query, codes, limit, exclude, text=text, scores=True)
-        for m in found:  # every score is the candidate's capped score, reasons as over all candidates
+        dense, total = _dense_rank(corpus, query, codes, limit, exclude, scores=True)
+        text = corpus.text_scores(query)
+        reached = _reached(corpus, query, codes, exclude)
+        assert not query or int(np.argmax(text)) in reached or text.max() == 0  # the best text is reached
+        for m in found:  # exact scores; the reasons are those of the dense ranking
             assert m.score == total[corpus.index[m.id]], m.id
         assert [(-m.score, m.id) for m in found] == sorted((-m.score, m.id) for m in found)
-        # every candidate a word reaches is ranked: none of them is missing before the last returned
         last = (-found[-1].score, found[-1].id) if len(found) == limit else (0.0, "\uffff")
         returned = {m.id for m in found}
-        for i in np.flatnonzero((text > 0) & (total > 0)).tolist():
+        for i in reached:
             cid = corpus.ids[i]
-            if cid not in returned and cid not in exclude:
+            if cid not in returned and cid not in exclude and total[i] > 0:
                 assert (-total[i], cid) > last, (cid, found)
-        top_first += bool(dense) and found[:1] == dense[:1]
         same_as_dense += found == dense
         compared += 1
     assert compared > 600
-    # codes beyond the cap are read by groups (district, industry), so a candidate sharing only
-    # codes is missed rarely: measured here, every query ranks as the capped score over all does
-    assert same_as_dense >= 0.98 * compared, (same_as_dense, compared)
-    assert top_first >= 0.99 * compared, (top_first, compared)
+    # what the cap costs: a candidate of the dense list reached by no bounded list (cap 8 of 600
+    # holders: 14 % of the lists differ; cap 40: none)
+    assert same_as_dense >= agree * compared, (same_as_dense, compared)

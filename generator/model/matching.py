@@ -29,6 +29,8 @@ import numpy as np
 import rjieba
 import yaml
 
+from generator.model.exhaustive import scores_all
+from generator.model.arrays import _union
 from generator.model.reach import Reach, _values
 
 SETTINGS_FILE = Path(__file__).with_name("matching.yaml")
@@ -162,60 +164,36 @@ class Corpus:
         if not self.ids:
             return []
         w = weights or settings()["weights"]
-        disciplines = [c for c in codes.get("discipline", []) if c]
-        societies = codes.get("society") or []
+        query = {**codes, "discipline": [c for c in codes.get("discipline", []) if c], "society": codes.get("society") or []}
         terms = [self.bm25.vocab_dict[word] for word in query_words if word in self.vocab]
         reach = self.reach
-        text_hits, text_weights = reach.words(terms)
-        disc_hits = reach.codes("discipline", disciplines, codes)
-        soc_hits = reach.codes("society", societies, codes)
         # Only the candidates the query reaches are scored (reach.py): those sharing a word, a
-        # discipline or a society — each list bounded by the candidate cap — and of the others,
-        # whose score is then only industry and district, the first few by id of each flag pair.
-        # Below the cap this is exactly the ranking over every candidate; the work per query does
-        # not grow with the corpus (similar experts, one query per expert, were quadratic).
-        reached = np.unique(np.concatenate(text_hits + disc_hits + soc_hits + [np.zeros(0, dtype=np.int64)]))
-        reach.marked[reached] = True  # scratch, reset below: no pass over every candidate per query
-        try:
-            flagged = reach.flagged(codes, limit + len(exclude), reached)
-        finally:
-            reach.marked[reached] = False
-        subset = np.unique(np.concatenate([reached, *flagged])) if flagged else reached
-        n = subset.size
-        if n == 0:
-            return []
-        position = reach.place  # candidate index → its place in subset (only subset's entries are read)
-        position[subset] = np.arange(n)
-        if text_hits:
-            raw = np.bincount(position[np.concatenate(text_hits)], minlength=n,
-                              weights=np.concatenate(text_weights).astype(np.float64))
-            best = raw.max()
-            text = raw / best if best > 0 else raw
-        else:
-            text = np.zeros(n, dtype=np.float64)
-        kinds = [k for k in ("discipline", "industry", "district") if _values(codes.get(k))] + (["society"] if societies else [])
-        held = reach.shared(subset, {**codes, "discipline": disciplines, "society": societies}, tuple(kinds))
-        # the same sums, in the same order, as over every candidate (so the same rounded scores)
-        total = w["text"] * text
-        ties = text >= settings()["limits"]["minimum_text"]
-        if disciplines:
-            shared = held["discipline"].astype(np.float64)
-            total += w["discipline"] * shared / len(set(disciplines))
-            ties |= shared > 0
-        for kind in ("industry", "district"):
-            if kind in held:
-                same = held[kind] > 0
-                total += w[kind] * same
-                ties |= same
-        if societies:
-            total += w["society"] * held["society"].astype(np.float64)
-        total = np.round(np.where(ties, total, 0.0), 6)
-        for cid in exclude:
-            i = self.index.get(cid)
-            if i is not None:
-                j = np.searchsorted(subset, i)
-                if j < n and subset[j] == i:
-                    total[j] = 0.0
+        # discipline or a society — each list bounded by the candidate cap — and, when they may
+        # still make the list, the first few by id of each industry/district flag pair of the
+        # others (whose score is then only industry and district; ties go by id). Below the cap
+        # this is exactly the ranking over every candidate; the work per query does not grow
+        # with the corpus (similar experts, one query per expert, were quadratic).
+        if max(len(self.ids), reach.work(terms, query)) <= reach.budget:  # every candidate, exactly
+            subset, total = scores_all(self, terms, query, limit, exclude, w, settings()["limits"]["minimum_text"])
+            return self._ranked(subset, total, limit, query_words, codes)
+        excluded = [self.index[cid] for cid in exclude if cid in self.index]  # their text can be the best
+        hits = reach.words(terms) + reach.codes("discipline", query["discipline"], query) + reach.codes("society", query["society"], query)
+        subset = _union(hits + [np.array(excluded, dtype=np.int64)])
+        minimum = settings()["limits"]["minimum_text"]
+        subset, total = reach.scores(terms, query, subset, limit, excluded, w, minimum)
+        flags = sum(w[kind] for kind in ("industry", "district") if _values(codes.get(kind)))
+        if flags and np.count_nonzero(total > flags) < limit:  # a flag-only candidate may make the list
+            reach.marked[subset] = True  # scratch, reset below: no pass over every candidate
+            try:
+                flagged = reach.flagged(codes, limit + len(exclude), subset)
+            finally:
+                reach.marked[subset] = False
+            if flagged:
+                subset, total = reach.scores(terms, query, _union([subset, *flagged]), limit, excluded, w, minimum)
+        return self._ranked(subset, total, limit, query_words, codes)
+
+    def _ranked(self, subset, total, limit, query_words, codes) -> list[Match]:
+        """The best `limit` of the candidates `subset` by their rounded scores `total`, with reasons."""
         positive = np.flatnonzero(total > 0)
         if positive.size == 0:
             return []
