@@ -71,15 +71,21 @@ def _reached(corpus, query_words, codes, exclude):
     return set(np.concatenate(hits).tolist())
 
 
-def test_the_shipped_cap_does_not_bind_on_the_demo_records():
-    """So test_matching.py's equality test (Corpus.rank == the dense ranking) runs on the demo
-    records with the shipped cap in force and proves their pages unchanged."""
+def test_the_shipped_settings_rank_the_demo_and_small_sets_exhaustively(synthetic):
+    """Every query of the demo records and of 600 experts reads less than the work budget, so it is
+    ranked exhaustively (exhaustive.py): test_matching.py's equality test then proves their pages
+    unchanged by the cap."""
     from generator.checks.pipeline import check_records
-    from generator.model.matching import settings
     from generator.model.public import build_model
 
     checked = check_records(REPO / "records", REPO / "schemas")
-    assert _longest_list(_corpus(build_model(checked.records, checked.schemas, {}), None)) <= settings()["limits"]["candidate_cap"]
+    for model in (build_model(checked.records, checked.schemas, {}), synthetic):
+        corpus = _corpus(model, None, bounded=False)
+        assert len(corpus.ids) <= corpus.reach.budget
+        for query, codes, _, _ in _queries(model, corpus):
+            terms = [corpus.bm25.vocab_dict[w] for w in query if w in corpus.vocab]
+            full = {**codes, "discipline": codes.get("discipline", []), "society": codes.get("society") or []}
+            assert corpus.reach.work(terms, full) <= corpus.reach.budget
 
 
 def test_a_cap_equal_to_the_longest_list_changes_nothing(synthetic):

@@ -29,8 +29,7 @@ import numpy as np
 from generator.model.arrays import _gather
 
 
-RESCORED = 4  # × the places asked: the first batch of candidates rescored exactly
-BUDGET = 400  # × the cap: the postings below which the exhaustive ranking is the cheaper one (measured)
+BUDGET = 800  # × the cap: postings below which the exhaustive ranking is the cheaper one (measured)
 
 
 class Reach:
@@ -45,13 +44,11 @@ class Reach:
         self.budget = BUDGET * cap  # postings a query may read exhaustively (exhaustive.py)
         self.size = len(codes)
         self.indptr, self.indices, self.data = scores["indptr"], scores["indices"], scores["data"]
-        # long word → its `cap` best holders (ascending) and the best score of the others
-        self.heads: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
+        self.heads: dict[int, np.ndarray] = {}  # long word → its `cap` best holders, ascending
         for t in np.flatnonzero(np.diff(self.indptr) > cap).tolist():
             a, b = self.indptr[t], self.indptr[t + 1]
             order = np.lexsort((self.indices[a:b], -self.data[a:b]))
-            best = np.sort(order[:cap])  # list order: ascending candidates
-            self.heads[t] = (self.indices[a:b][best], self.data[a:b][best].astype(np.float64), float(self.data[a:b][order[cap]]))
+            self.heads[t] = np.sort(self.indices[a:b][order[:cap]])
         lists: dict[tuple, list[int]] = {}
         self.code_index: dict[tuple[str, str], int] = {}  # (kind, value) → a code number
         rows: list[list[int]] = []
@@ -86,36 +83,19 @@ class Reach:
 
     def words(self, terms: list[int]) -> list[np.ndarray]:
         """The candidates each of the word ids `terms` reaches (ascending arrays)."""
-        return [self.heads[t][0] if t in self.heads else self.indices[self.indptr[t]:self.indptr[t + 1]] for t in terms]
+        return [self.heads[t] if t in self.heads else self.indices[self.indptr[t]:self.indptr[t + 1]] for t in terms]
 
     def cut(self, terms: list[int]) -> bool:
         """Whether any of the word ids `terms` has more holders than the cap."""
         return any(t in self.heads for t in terms)
 
-    def text(self, terms: list[int], subset: np.ndarray, position: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """BM25 of each candidate of `subset` (ascending; `position`: candidate → its place in it)
-        for the word ids `terms`, as bounds: (what the reaching words add, at most how much the words
-        that reached it only beyond the cap can add). Without a cut word: (BM25 exactly, zeros),
-        summed in the order of `terms` as over every candidate, so to the same floats."""
-        places, weights, cut_places, cut_weights, missing = [], [], [], [], 0.0
-        for t in terms:
-            a, b = self.indptr[t], self.indptr[t + 1]
-            head = self.heads.get(t)
-            if head is None:
-                places.append(position[self.indices[a:b]])
-                weights.append(self.data[a:b].astype(np.float64))
-                continue
-            found = position[head[0]]
-            places.append(found)
-            weights.append(head[1])
-            cut_places.append(found)
-            cut_weights.append(np.full(found.size, head[2]))
-            missing += head[2]
-        raw = np.bincount(np.concatenate(places), weights=np.concatenate(weights), minlength=subset.size)
-        if not cut_places:
-            return raw, np.zeros(subset.size, dtype=np.float64)
-        seen = np.bincount(np.concatenate(cut_places), weights=np.concatenate(cut_weights), minlength=subset.size)
-        return raw, np.maximum(missing - seen, 0.0) * (1 + 1e-9)
+    def text(self, terms: list[int], subset: np.ndarray, position: np.ndarray) -> np.ndarray:
+        """BM25 of each candidate of `subset` (`position`: candidate → its place in it) for word ids
+        `terms`, none of them cut: their whole lists, summed in the order of `terms` as over every
+        candidate, so to the same floats."""
+        places = [position[self.indices[self.indptr[t]:self.indptr[t + 1]]] for t in terms]
+        weights = [self.data[self.indptr[t]:self.indptr[t + 1]] for t in terms]
+        return np.bincount(np.concatenate(places), weights=np.concatenate(weights).astype(np.float64), minlength=subset.size)
 
     def exact(self, terms: list[int], candidates: np.ndarray) -> np.ndarray:
         """BM25 of `candidates` for the word ids `terms`, read from each candidate's own words (the
@@ -131,9 +111,10 @@ class Reach:
             slot = seen[words[flat]]
         finally:
             seen[terms] = 0
-        hit = slot > 0
-        table = np.zeros((len(terms), candidates.size), dtype=np.float64)
-        table[slot[hit] - 1, rows[hit]] = scores[flat[hit]]  # float32 → float64, as bm25s's sums
+        hit = np.flatnonzero(slot)
+        # (word place, candidate) → score: each pair at most once, so the bincount only places them
+        table = np.bincount((slot[hit] - 1) * candidates.size + rows[hit], weights=scores[flat[hit]].astype(np.float64),
+                            minlength=len(terms) * candidates.size).reshape(len(terms), candidates.size)
         raw = np.zeros(candidates.size, dtype=np.float64)
         for t in terms:  # in order, repeated words too: the sums of the dense ranking
             raw += table[terms.index(t)]
@@ -179,46 +160,12 @@ class Reach:
                 total += w["society"] * held["society"][rows].astype(np.float64)
             return np.round(np.where(ties | (not tied), total, 0.0), 6)
 
-        raw, missing = reach.text(terms, subset, position) if terms else (np.zeros(n), np.zeros(n))
+        if terms and self.cut(terms):  # a word reached some only up to the cap: read their own words
+            raw = self.exact(terms, subset)
+        else:
+            raw = self.text(terms, subset, position) if terms else np.zeros(n)
         best = raw.max()
         rows = np.arange(n)
-        if terms and reach.cut(terms):
-            # A word reached some candidates only beyond the cap: `raw` is then a lower bound and
-            # raw + missing an upper one. The best text (the norm) and the candidates that may
-            # still make the list get their exact BM25, in batches, highest bound first, until
-            # the bounds left cannot matter (the threshold algorithm): still exact, given `raw`.
-            upper = raw + missing
-            maybe = np.flatnonzero(upper > best)
-            maybe = maybe[np.lexsort((maybe, -upper[maybe]))]  # the best text: same batches
-            done, step = 0, RESCORED
-            while done < maybe.size and upper[maybe[done]] > best:
-                best = max(best, reach.exact(terms, subset[np.sort(maybe[done:done + step])]).max())
-                done, step = done + step, step * 2
-            norm = best if best > 0 else 1.0
-            low = totals(raw / norm, rows)
-            high = totals(np.minimum(upper / norm, 1.0), rows, tied=False) + 2e-6
-            low[excluded_rows] = high[excluded_rows] = 0.0
-            floor = np.partition(low, n - limit)[n - limit] if n > limit else 0.0
-            rows = np.flatnonzero((high >= floor) & (high > 0))
-            rows = rows[np.lexsort((rows, -high[rows]))]  # highest bound first
-            # exact scores in batches, highest bounds first, until the limit-th best exact score
-            # beats every bound left (threshold algorithm): exact, and usually a few batches
-            done, step = 0, RESCORED * (limit + len(excluded))
-            scored = []
-            while done < rows.size:
-                batch = np.sort(rows[done:done + step])
-                done += step
-                step *= 2
-                found = totals(reach.exact(terms, subset[batch]) / norm, batch)
-                found[np.isin(batch, excluded_rows)] = 0.0
-                scored.append((batch, found))
-                every = np.concatenate([f for _, f in scored])
-                if done < rows.size and every.size >= limit and np.partition(every, every.size - limit)[every.size - limit] > high[rows[done]]:
-                    break
-            rows = np.concatenate([b for b, _ in scored]) if scored else rows[:0]
-            order = np.argsort(rows)
-            rows = rows[order]
-            return subset[rows], np.concatenate([f for _, f in scored])[order] if scored else np.zeros(0)
         text = raw / best if best > 0 else raw
         total = totals(text, rows)
         total[np.isin(rows, excluded_rows)] = 0.0

@@ -8,7 +8,11 @@ plain data into the model:
     model.docking        = [{"need": id, "district": str, "industry": str, "experts": [Match]}]
 
 Experts staff already matched to a need are listed apart by the need page and never recommended
-again. The engine and its score are in `matching.py`.
+again. The engine and its score are in `matching.py`. Each query's work is bounded by the candidate
+cap (`limits.candidate_cap` of matching.yaml, see matching.py and reach.py), so 相似专家 — one
+query per expert — grows linearly with the directory: below the cap the lists are the exhaustive
+ones exactly; above it every returned score is exact and a list differs from the exhaustive one
+only when one of its experts is reached by no bounded list (0.02 % of the lists at 10,000 experts).
 """
 
 from __future__ import annotations
