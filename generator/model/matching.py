@@ -16,13 +16,13 @@ sorting, so the same records always give the same order. Every result carries it
 shared codes, industry and district, and the rarest query words found, with the field they are in.
 
 Cost is bounded by `limits.candidate_cap` (the cap). A query on a corpus and posting lists of at
-most 400 × cap is ranked exhaustively (exhaustive.py), exactly as over every candidate; a larger
-one scores only the candidates its bounded lists reach (reach.py: a word's cap best holders, a
-discipline's or society's first cap holders by id overall, per district and per industry), each
-with its exact score, so its work does not grow with the corpus. Guarantee: below the cap the list
-is the exhaustive one, byte for byte; above, every returned score is exact whenever the best text
-is reached (for 相似专家 the expert itself is), no reached candidate is missed, and a candidate
-reached by no bounded list can be (0.02 % of the 相似专家 lists at 10,000 experts, cap 250).
+most 800 × cap entries is ranked exhaustively (exhaustive.py), exactly as over every candidate, and
+cheaper there; a larger one scores only the candidates its bounded lists reach (reach.py: a word's
+cap best holders, a discipline's or society's first cap holders by id overall, per district and
+per industry), each with its exact score, so its work does not grow with the corpus. Guarantee:
+below the cap the list is the exhaustive one, byte for byte; above, every returned score is exact
+whenever the best text is reached (for 相似专家 the expert itself is), no reached candidate is
+missed, and a candidate reached by no bounded list can be (bench/RESULTS.md gives how often).
 """
 
 from __future__ import annotations
@@ -108,8 +108,8 @@ class Corpus:
     """BM25 over the candidates' words plus inverted lists of their codes.
 
     Built once per kind of candidate (experts, societies, workstations), with the bounded lists of
-    reach.py (`cap`: the candidate cap, default matching.yaml's); `rank` then costs at most about
-    400 × cap postings per query, whatever the corpus size. Not thread-safe (scratch arrays).
+    reach.py (`cap`: the candidate cap, default matching.yaml's); a `rank` then costs at most about
+    800 × cap postings, whatever the corpus size. Not thread-safe (scratch arrays, reset per query).
     """
 
     def __init__(self, candidates: list[Candidate], labels: dict[str, dict[str, str]], cap: int | None = None):
@@ -190,7 +190,7 @@ class Corpus:
         hits = reach.words(terms) + reach.codes("discipline", query["discipline"], query) + reach.codes("society", query["society"], query)
         subset = _union(hits + [np.array(excluded, dtype=np.int64)])
         minimum = settings()["limits"]["minimum_text"]
-        subset, total = reach.scores(terms, query, subset, limit, excluded, w, minimum)
+        total = reach.scores(terms, query, subset, excluded, w, minimum)
         flags = sum(w[kind] for kind in ("industry", "district") if _values(codes.get(kind)))
         if flags and np.count_nonzero(total > flags) < limit:  # a flag-only candidate may make the list
             reach.marked[subset] = True  # scratch, reset below: no pass over every candidate
@@ -199,7 +199,8 @@ class Corpus:
             finally:
                 reach.marked[subset] = False
             if flagged:
-                subset, total = reach.scores(terms, query, _union([subset, *flagged]), limit, excluded, w, minimum)
+                subset = _union([subset, *flagged])
+                total = reach.scores(terms, query, subset, excluded, w, minimum)
         return self._ranked(subset, total, limit, query_words, codes)
 
     def _ranked(self, subset, total, limit, query_words, codes) -> list[Match]:

@@ -1,7 +1,7 @@
 """The bounded ranking: which candidates a query reaches, with `cap` = limits.candidate_cap.
 
 `Corpus.rank` (matching.py) ranks a query exhaustively (exhaustive.py) while the corpus and the
-query's posting lists are small (at most BUDGET × cap); beyond, it scores only what the query reaches:
+query's posting lists hold at most BUDGET × cap entries; beyond, it scores only what it reaches:
 
 * a word held by more than `cap` candidates reaches the `cap` for which it weighs most (BM25 term
   score, ties by id; impact-ordered lists chosen once per corpus), a shorter list all its holders;
@@ -9,17 +9,16 @@ query's posting lists are small (at most BUDGET × cap); beyond, it scores only 
   first `cap` of its holders in each of the query's districts and serving each of its industries
   (ties go by id, so the first of a group of equal code scores are the ones that can make a list);
 * when they can still make the list, of the others (score only industry and district) the first
-  `need` by id of each flag pair, read from the industry and district lists, at most `cap` past.
+  `need` by id of each flag pair, read from the industry and district lists, at most `cap` past;
+* the excluded candidates (for 相似专家 the expert itself: usually the best text, the norm).
 
-Reached candidates are scored exactly: BM25 over all the query's words (the words that reached
-them only beyond the cap read from the index by candidate), codes looked up per candidate. Bounds
-(lower: the reaching words; upper: plus each cut word's best score past its cap) prune them, and
-the rest are rescored in batches, highest bound first, until no bound left can enter the list
-(threshold algorithm). Guarantee: every returned score is the exact score whenever the best text
-is reached (the norm; for 相似专家 the expert itself is reached, so in practice always), no reached
-candidate is missing, and equal records give equal lists; a candidate reached by no bounded list
-can be missed (at 10,000 experts, cap 250: 0.02 % of the 相似专家 lists differ). The work per query
-is about (words + codes × (2 + industries)) × cap, whatever the corpus size.
+Every reached candidate gets its exact score: BM25 over all the query's words, read from its own
+words (the index by candidate) when a word reached it only up to the cap, and its codes. So every
+returned score is the exhaustive ranking's whenever the best text is reached, no reached candidate
+is missed, equal records give equal lists, and a list differs from the exhaustive one only where
+one of its candidates is reached by no bounded list (bench/RESULTS.md: cap 100 at 10,000 experts,
+0.4 % of the 相似专家 top-5 places). The work per query is about (words + codes × (2 +
+industries)) × cap candidates × their word counts, whatever the corpus size.
 """
 
 from __future__ import annotations
@@ -128,48 +127,39 @@ class Reach:
         ptr[1:] = np.cumsum(np.bincount(self.indices, minlength=self.size))
         return ptr, words, self.data[order]
 
-    def scores(self, terms, query, subset, limit, excluded, w, minimum) -> tuple[np.ndarray, np.ndarray]:
-        """(candidates, their rounded scores) for the candidates of `subset` (ascending) that may make
-        the list, excluded ones at 0: every score exact, given the best text among `subset`."""
+    def scores(self, terms: list[int], query: dict, subset: np.ndarray, excluded: list[int], w: dict, minimum: float) -> np.ndarray:
+        """Rounded scores of the candidates `subset` (ascending, holding every excluded one, which
+        scores 0): exact, the text normalised by the best text among `subset`, summed in the same
+        order as over every candidate (so to the same floats)."""
         n = subset.size
         if n == 0:
-            return subset, np.zeros(0)
-        reach = self
-        position = reach.place  # candidate index → its place in subset (only subset's entries are read)
-        position[subset] = np.arange(n)
+            return np.zeros(0)
+        self.place[subset] = np.arange(n)  # candidate index → its place in subset (only these are read)
         disciplines, societies = query["discipline"], query["society"]
         kinds = [k for k in ("discipline", "industry", "district") if _values(query.get(k))] + (["society"] if societies else [])
-        held = reach.shared(subset, query, tuple(kinds))
-        excluded_rows = np.searchsorted(subset, excluded)  # every excluded candidate is in subset
-
-        def totals(text: np.ndarray, rows, tied: bool = True) -> np.ndarray:
-            """Scores of subset[rows] for their normalised text: the same sums, in the same order,
-            as over every candidate (so the same rounded floats); tied=False: no tie rule (a bound)."""
-            total = w["text"] * text
-            ties = text >= minimum
-            if disciplines:
-                shared = held["discipline"][rows].astype(np.float64)
-                total += w["discipline"] * shared / len(set(disciplines))
-                ties |= shared > 0
-            for kind in ("industry", "district"):
-                if kind in held:
-                    same = held[kind][rows] > 0
-                    total += w[kind] * same
-                    ties |= same
-            if societies:
-                total += w["society"] * held["society"][rows].astype(np.float64)
-            return np.round(np.where(ties | (not tied), total, 0.0), 6)
-
+        held = self.shared(subset, query, tuple(kinds))
         if terms and self.cut(terms):  # a word reached some only up to the cap: read their own words
             raw = self.exact(terms, subset)
         else:
-            raw = self.text(terms, subset, position) if terms else np.zeros(n)
+            raw = self.text(terms, subset, self.place) if terms else np.zeros(n)
         best = raw.max()
-        rows = np.arange(n)
         text = raw / best if best > 0 else raw
-        total = totals(text, rows)
-        total[np.isin(rows, excluded_rows)] = 0.0
-        return subset[rows], total
+        total = w["text"] * text
+        ties = text >= minimum
+        if disciplines:
+            shared = held["discipline"].astype(np.float64)
+            total += w["discipline"] * shared / len(set(disciplines))
+            ties |= shared > 0
+        for kind in ("industry", "district"):
+            if kind in held:
+                same = held[kind] > 0
+                total += w[kind] * same
+                ties |= same
+        if societies:
+            total += w["society"] * held["society"].astype(np.float64)
+        total = np.round(np.where(ties, total, 0.0), 6)
+        total[np.searchsorted(subset, excluded)] = 0.0
+        return total
 
     def codes(self, kind: str, values, query: dict) -> list[np.ndarray]:
         """Holders of each of `values` (discipline or society), bounded as the module docstring says."""

@@ -12,7 +12,7 @@ again. The engine and its score are in `matching.py`. Each query's work is bound
 cap (`limits.candidate_cap` of matching.yaml, see matching.py and reach.py), so 相似专家 — one
 query per expert — grows linearly with the directory: below the cap the lists are the exhaustive
 ones exactly; above it every returned score is exact and a list differs from the exhaustive one
-only when one of its experts is reached by no bounded list (0.02 % of the lists at 10,000 experts).
+only when one of its experts is reached by no bounded list (figures in bench/RESULTS.md).
 """
 
 from __future__ import annotations
