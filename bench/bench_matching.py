@@ -30,6 +30,7 @@ def main() -> None:
     ap.add_argument("--records", type=Path, help="use these records instead of generating")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--profile", type=Path, help="write a cProfile of the 相似专家 step here")
+    ap.add_argument("--bounded", action="store_true", help="steps: the bounded ranking (reach.py) for every query")
     args = ap.parse_args()
     os.environ.setdefault("KEXIE_TODAY", "2018-06-01")
     records = args.records
@@ -52,11 +53,12 @@ def main() -> None:
         timings.append(time.perf_counter() - start)
     print(f"experts {len(model.experts)}  needs {len(model.needs)}  open {len(model.docking)}")
     print(f"attach_recommendations: median {statistics.median(timings):.2f} s of {args.repeat} ({', '.join(f'{t:.2f}' for t in timings)})")
-    steps(model, args.profile)
+    steps(model, args.profile, args.bounded)
 
 
-def steps(model, profile: Path | None) -> None:
-    """The three steps of attach_recommendations, one process, CPU seconds."""
+def steps(model, profile: Path | None, bounded: bool = False) -> None:
+    """The three steps of attach_recommendations, one process, CPU seconds; `bounded`: every query
+    ranked by reach.py, even where a build would rank it exhaustively (to time that path)."""
     from generator.model import recommend
     from generator.model.matching import Corpus, settings
 
@@ -66,6 +68,9 @@ def steps(model, profile: Path | None) -> None:
     societies = Corpus(recommend._society_candidates(model), {})
     stations = Corpus(recommend._workstation_candidates(model), {})
     index = time.process_time() - start
+    if bounded:
+        for corpus in (experts, societies, stations):
+            corpus.reach.budget = 0
     start = time.process_time()
     for need in model.needs.values():
         query, codes = recommend.need_query(need)

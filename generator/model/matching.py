@@ -16,7 +16,7 @@ sorting, so the same records always give the same order. Every result carries it
 shared codes, industry and district, and the rarest query words found, with the field they are in.
 
 Cost is bounded by `limits.candidate_cap` (the cap). A query on a corpus and posting lists of at
-most 800 × cap entries is ranked exhaustively (exhaustive.py), exactly as over every candidate, and
+most 1,400 × cap entries is ranked exhaustively (exhaustive.py), exactly as over every candidate, and
 cheaper there; a larger one scores only the candidates its bounded lists reach (reach.py: a word's
 cap best holders, a discipline's or society's first cap holders by id overall, per district and
 per industry), each with its exact score, so its work does not grow with the corpus. Guarantee:
@@ -109,7 +109,7 @@ class Corpus:
 
     Built once per kind of candidate (experts, societies, workstations), with the bounded lists of
     reach.py (`cap`: the candidate cap, default matching.yaml's); a `rank` then costs at most about
-    800 × cap postings, whatever the corpus size. Not thread-safe (scratch arrays, reset per query).
+    1,400 × cap postings, whatever the corpus size. Not thread-safe (scratch arrays, reset per query).
     """
 
     def __init__(self, candidates: list[Candidate], labels: dict[str, dict[str, str]], cap: int | None = None):
