@@ -54,7 +54,7 @@ def select(data: ListData, params: dict[str, list[str]]) -> list[list]:
 def _value_label(data: ListData, name: str, value: str) -> str:
     """One filter value as the reader knows it: a code's label (类别 topic-general → 一般课题), each
     part of a `|`-joined value labelled (院士工作站 运行中 2016), a range `A..B` as "A 至 B" with
-    the parts both ends share said once ("…|0000" or an empty end: 及以前 / 及以后)."""
+    the parts both ends share said once ("…|0000" or an empty end: 及以前 / 及以后; both empty: 不限)."""
     labels = data.values.get(name, {})
 
     def one(text: str) -> str:
@@ -72,6 +72,8 @@ def _value_label(data: ListData, name: str, value: str) -> str:
     prefix = one("|".join(lows[:shared])) + " " if shared else ""
     low, high = "|".join(lows[shared:]), "|".join(highs[shared:])
     low = "" if low.strip("0") == "" else low
+    if not low and not high:
+        return f"{prefix}不限"
     if not low:
         return f"{prefix}{one(high)} 及以前"
     if not high:

@@ -56,6 +56,7 @@
     var prefix = shared ? one(lows.slice(0, shared).join("|")) + " " : "";
     var low = lows.slice(shared).join("|"), high = highs.slice(shared).join("|");
     if (/^0*$/.test(low)) low = "";
+    if (!low && !high) return prefix + "不限";
     if (!low) return prefix + one(high) + " 及以前";
     if (!high) return prefix + one(low) + " 及以后";
     return prefix + one(low) + " 至 " + one(high);
