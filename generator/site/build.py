@@ -18,6 +18,7 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, MkDocsException
 
+from generator.site.options import option_problems
 from generator.site.outdir import OutRefused, Temporary, check_out, mark_site, sweep_stale
 
 __all__ = ["BuildError", "OutRefused", "build_site"]
@@ -75,6 +76,21 @@ def _options(config_file: Path, records: Path | None) -> dict:
             entry = {"kexie": options}
         changed.append(entry)
     return {"plugins": changed}
+
+
+def _plugin_options(config_file: Path) -> dict:
+    """The kexie plugin's options as mkdocs.yml gives them ({} when it has none, or when the file
+    does not read: MkDocs then says why)."""
+    try:
+        plugins = _config_file_options(config_file).get("plugins") or []
+    except Exception:  # noqa: BLE001 - MkDocs reports an unreadable mkdocs.yml itself
+        return {}
+    entries = plugins.items() if isinstance(plugins, dict) else (
+        next(iter(e.items())) if isinstance(e, dict) and e else (e, None) for e in plugins)
+    for name, options in entries:
+        if name == "kexie":
+            return options if isinstance(options, dict) else {}
+    return {}
 
 
 def _sources(config_file: Path, records: Path | None) -> list[Path]:
@@ -157,6 +173,9 @@ def _build(config_file: Path, out: Path, collected: _Collect, options: dict, war
     try:
         site = staging.path / out.name
         plugin = None
+        wrong = option_problems(config_file, _plugin_options(config_file))
+        if wrong:  # before MkDocs, whose message is English and names no line
+            raise BuildError("\n".join(wrong))
         try:
             config = load_config(str(config_file), site_dir=str(site), strict=True, **options)
             plugin = config.plugins.get("kexie")
