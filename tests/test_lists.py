@@ -406,6 +406,9 @@ def test_the_filter_line_names_fields_and_values_in_words():
     assert filter_text(projects, {"funded": ["2015..2016"], "eventyear": ["..2017"]}) == \
         "按条件筛选（资助年度：2015 至 2016；事项年度：2017 及以前）"
     assert filter_text(projects, {"funded": [".."], "year": ["2016.."]}) == "按条件筛选（立项年份：2016 及以后；资助年度：不限）"
+    assert filter_text(projects, {"funded": ["|..|"]}) == "按条件筛选（资助年度：不限）"
+    from generator.site.lists import parse_query
+    assert parse_query("??programme=x") == {"?programme": ["x"]} and parse_query("?a=1&a=2") == {"a": ["1", "2"]}
     kind = next(iter(societies.values["ws"]))
     label = societies.values["ws"][kind]
     assert filter_text(societies, {"ws": [f"{kind}|active|0000..{kind}|active|2016"]}) == \

@@ -215,3 +215,20 @@ def test_correction_form_uses_the_links_wording():
     assert form["name"] == "请求更正"
     text = json.dumps(form, ensure_ascii=False)
     assert "报告错误" not in text and "“请求更正”链接" in text
+
+
+def test_without_a_contact_the_correction_link_is_the_github_form(tmp_path):
+    """Without 学会部's contact (no records/staff/ file) the about page has no contact section to
+    send a reader without JavaScript to: 请求更正 is then the GitHub form itself, in the page."""
+    import shutil
+
+
+    project = make_project(REPO / "records", "no-contact")
+    shutil.rmtree(project / "records" / "staff")
+    result = run_kexie("build", "--out", str(tmp_path / "site"), cwd=project)
+    assert result.returncode == 0, result.stderr
+    for folder in TYPES:
+        path = sorted((tmp_path / "site" / folder).glob("*/index.html"))[0]
+        footer = _page(path).split('<div class="kx-record-footer">')[1].split("</div>")[0]
+        record = f"records/{folder}/{path.parent.name}.yaml"
+        assert f'<a href="https://github.com/hzkx/kexie/issues/new?template=correction.yml&amp;record={record}" rel="nofollow">请求更正</a>' in footer, footer

@@ -27,7 +27,8 @@ def _matches(value, wanted: list[str]) -> bool:
 def parse_query(query: str) -> dict[str, list[str]]:
     """A query string ("a=1&a=2&b=x") → {key: [values]} as URLSearchParams reads it."""
     params: dict[str, list[str]] = {}
-    for key, value in parse_qsl(query.lstrip("?"), keep_blank_values=True):
+    # one leading "?" only, as the browser's location.search gives it ("??a=1" has the key "?a")
+    for key, value in parse_qsl(query[1:] if query.startswith("?") else query, keep_blank_values=True):
         params.setdefault(key, []).append(value)
     return params
 
@@ -69,7 +70,8 @@ def _value_label(data: ListData, name: str, value: str) -> str:
     shared = 0
     while shared < min(len(lows), len(highs)) - 1 and lows[shared] == highs[shared]:
         shared += 1
-    prefix = one("|".join(lows[:shared])) + " " if shared else ""
+    prefix = one("|".join(lows[:shared])) if shared else ""
+    prefix = prefix + " " if prefix else ""
     low, high = "|".join(lows[shared:]), "|".join(highs[shared:])
     low = "" if low.strip("0") == "" else low
     if not low and not high:

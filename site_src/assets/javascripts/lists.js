@@ -53,7 +53,8 @@
     if (at < 0) return one(value);
     var lows = value.slice(0, at).split("|"), highs = value.slice(at + 2).split("|"), shared = 0;
     while (shared < Math.min(lows.length, highs.length) - 1 && lows[shared] === highs[shared]) shared += 1;
-    var prefix = shared ? one(lows.slice(0, shared).join("|")) + " " : "";
+    var prefix = shared ? one(lows.slice(0, shared).join("|")) : "";
+    if (prefix) prefix += " ";
     var low = lows.slice(shared).join("|"), high = highs.slice(shared).join("|");
     if (/^0*$/.test(low)) low = "";
     if (!low && !high) return prefix + "不限";
