@@ -41,7 +41,8 @@ def option_problems(config_file: Path, options: dict) -> list[str]:
         text = ""
     problems = []
     for name, value in options.items():
-        where = f"{config_file.name} 第 {_line_of(text, str(name))} 行" if _line_of(text, str(name)) else config_file.name
+        line = _line_of(text, str(name))
+        where = f"{config_file.name} 第 {line} 行" if line else config_file.name
         if name not in expected:
             known = "、".join(sorted(expected))
             problems.append(f"{where}：kexie 插件没有选项“{escape(str(name), 80)}”。可用的选项：{known}")

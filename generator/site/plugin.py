@@ -237,9 +237,8 @@ class KexiePlugin(BasePlugin[KexieConfig]):
         sitemap = [
             (f.url.removeprefix("./"), "") for f in self._files.documentation_pages() if not f.src_uri.startswith("_kexie/")
         ]
-        own_json = self.own_json
-        pages = ReusedPages(stages.RecordPages(self.env, self.model, self.links, shell, site, site_url, self.config.demo, own_json),
-                            self.incremental, base_of(shell, self.links.__dict__, site_url, self.config.demo, own_json))
+        pages = ReusedPages(stages.RecordPages(self.env, self.model, self.links, shell, site, site_url, self.config.demo, self.own_json),
+                            self.incremental, base_of(shell, self.links.__dict__, site_url, self.config.demo, self.own_json))
         prose = sorted(self._prose, key=lambda d: d["url"])
 
         def search():  # in this process meanwhile
